@@ -1,0 +1,57 @@
+# One obvious command for each job. Everything a target needs is installed by it, from nothing.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+STAGE ?= dev
+PORT ?= 3000
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.DEFAULT_GOAL := help
+.PHONY: help install tools run test lint format bench build deploy clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/hdoc: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_QUIET) -e '.[dev]'
+	@touch $@
+
+$(SAM): requirements/sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install $(PIP_QUIET) -r requirements/sam.txt
+	@touch $@
+
+install: $(BIN)/hdoc ## Create .venv and install hdoc with its development tools
+
+tools: $(SAM) ## Install AWS SAM CLI in its own virtual environment
+
+run: install ## Serve the whole backend locally with demo data, on http://127.0.0.1:$(PORT)
+	$(BIN)/hdoc serve --seed demo --port $(PORT)
+
+lint: install ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: install ## Format and fix what ruff can
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+test: install tools lint ## Lint, then the whole suite: unit, integration, end to end, contract, templates
+	HDOC_SAM=$(abspath $(SAM)) $(BIN)/pytest -n 2 --dist loadgroup
+
+bench: install ## Measure items read and latency per request at 1,000 and 10,000 participants
+	$(BIN)/python -m bench
+
+build: tools ## sam build (every nested stack)
+	$(SAM) build --parallel
+
+deploy: build ## sam build + sam deploy to STAGE=dev|staging|prod (needs AWS credentials)
+	$(SAM) deploy --config-env $(STAGE)
+
+clean: ## Remove virtual environments and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

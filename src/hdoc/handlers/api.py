@@ -1,0 +1,162 @@
+"""The one place where API routers become a resolver, and errors become RFC 9457 problem documents.
+
+Every function's handler builds its resolver here, so routes stay thin: typed input, one call into
+logic, typed output. Domain errors raised anywhere below become problems in `_register_problems`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from hdoc.logic.cursors import CURSOR_RULE
+from hdoc.logic.errors import InvalidParameterError, NotFoundError
+from hdoc.logic.usernames import USERNAME_RULE
+from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
+from hdoc.observability import logger, tracer
+from hdoc.settings import settings
+
+PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
+
+# What each request parameter accepts, in words a person can act on.
+PARAMETER_RULES = {
+    "username": USERNAME_RULE,
+    "limit": "a whole number from 1 to 100",
+    "cursor": CURSOR_RULE,
+}
+
+PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": Problem}}}
+
+
+def problem_responses(*statuses: int) -> dict[int, Any]:
+    """OpenAPI responses for the problems a route can answer with."""
+    return {status: {"description": HTTPStatus(status).phrase, **PROBLEM_RESPONSE} for status in statuses}
+
+
+def problem(
+    status: HTTPStatus,
+    kind: str,
+    detail: str,
+    invalid_params: list[InvalidParam] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem-details response."""
+    body = Problem(
+        type=f"{PROBLEM_TYPE_PREFIX}{kind}",
+        title=status.phrase,
+        status=status.value,
+        detail=detail,
+        invalid_params=invalid_params,
+    )
+    return Response(
+        status_code=status.value,
+        content_type=PROBLEM_CONTENT_TYPE,
+        body=body.model_dump_json(by_alias=True, exclude_none=True),
+        headers=headers,
+    )
+
+
+def _parameter_name(location: Sequence[Any]) -> str:
+    # Powertools reports ("query", "limit"), ("path", "username") or ("body", "field", ...).
+    parts = [str(part) for part in location[1:]] or [str(part) for part in location]
+    return ".".join(parts)
+
+
+def _reason(error: dict[str, Any]) -> str:
+    name = str(error["loc"][-1]) if error.get("loc") else ""
+    if error.get("type") == "missing":
+        return "is required"
+    if name in PARAMETER_RULES:
+        return f"must be {PARAMETER_RULES[name]}"
+    return str(error.get("msg", "is not valid"))
+
+
+def validation_problem(error: RequestValidationError) -> Response:
+    """A 400 naming each bad parameter and what it accepts (instead of Powertools' bare 422)."""
+    invalid = [
+        InvalidParam(name=_parameter_name(entry.get("loc", ())), reason=_reason(entry))
+        for entry in error.errors()
+    ]
+    detail = "; ".join(f"'{param.name}' {param.reason}" for param in invalid) or "The request is not valid."
+    return problem(HTTPStatus.BAD_REQUEST, "invalid-request", detail, invalid)
+
+
+def _register_problems(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response:
+        return validation_problem(error)
+
+    @app.exception_handler(InvalidParameterError)
+    def _invalid_parameter(error: InvalidParameterError) -> Response:
+        invalid = [InvalidParam(name=error.parameter, reason=error.reason)]
+        return problem(HTTPStatus.BAD_REQUEST, "invalid-parameter", str(error), invalid)
+
+    @app.exception_handler(NotFoundError)
+    def _not_found(error: NotFoundError) -> Response:
+        return problem(HTTPStatus.NOT_FOUND, "not-found", str(error))
+
+    @app.not_found
+    def _no_route(_: RouteNotFoundError) -> Response:
+        event = app.current_event
+        return problem(
+            HTTPStatus.NOT_FOUND,
+            "no-such-route",
+            f"There is no route {event.http_method} {event.path}. GET /openapi.json lists every route.",
+        )
+
+    @app.exception_handler(Exception)
+    def _bug(error: Exception) -> Response:
+        logger.exception("Unhandled error")
+        return problem(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "internal-error",
+            "Something went wrong on our side. It has been logged; please try again later.",
+        )
+
+
+def cors_config() -> CORSConfig | None:
+    """CORS for the origins the template allows; none when it allows none."""
+    origins = settings().origins
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=origins[1:],
+        allow_headers=["Authorization", "Content-Type", "If-Match"],
+        expose_headers=["ETag", "Location", "Retry-After"],
+        max_age=600,
+    )
+
+
+def build_resolver(*routers: Router) -> APIGatewayRestResolver:
+    """A validating REST resolver serving `routers`, with problem documents for every error."""
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors_config())
+    for router in routers:
+        app.include_router(router)
+    _register_problems(app)
+    return app
+
+
+def lambda_handler_for(
+    build: Callable[[], APIGatewayRestResolver],
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The Lambda entry point for the resolver `build` makes, on first use (not at import time)."""
+    resolver = cache(build)
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @tracer.capture_lambda_handler
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return resolver().resolve(event, context)
+
+    lambda_handler.cache_clear = resolver.cache_clear  # type: ignore[attr-defined]
+
+    return lambda_handler

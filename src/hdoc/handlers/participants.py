@@ -1,0 +1,76 @@
+"""The public participants API: profiles, the directory, recent participants and the leaderboard."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from hdoc.handlers.api import build_resolver, lambda_handler_for, problem_responses
+from hdoc.handlers.tables import users_table
+from hdoc.logic import participants
+from hdoc.logic.cursors import MAX_CURSOR_LENGTH
+from hdoc.logic.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN
+from hdoc.models.pages import LeaderboardPage, ParticipantPage
+from hdoc.models.participant import Participant
+
+router = Router()
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Items per page, 1 to 100")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=MAX_CURSOR_LENGTH, description="The nextCursor of the previous page"),
+]
+Username = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=USERNAME_MAX_LENGTH,
+        pattern=USERNAME_PATTERN,
+        description="GitHub username, in any case",
+    ),
+]
+
+
+@router.get(
+    "/users",
+    summary="All participants, by username",
+    tags=["participants"],
+    responses=problem_responses(400),
+)
+def list_users(limit: Limit = 20, cursor: Cursor = None) -> ParticipantPage:
+    return participants.list_participants(users_table(), limit, cursor)
+
+
+@router.get(
+    "/users/recent",
+    summary="The newest participants, newest first",
+    tags=["participants"],
+    responses=problem_responses(400),
+)
+def recent_users(limit: Limit = 20) -> ParticipantPage:
+    return participants.recent_participants(users_table(), limit)
+
+
+@router.get(
+    "/users/<username>",
+    summary="One participant",
+    tags=["participants"],
+    responses=problem_responses(400, 404),
+)
+def get_user(username: Username) -> Participant:
+    return participants.get_participant(users_table(), username)
+
+
+@router.get(
+    "/leaderboard",
+    summary="The leaderboard, highest score first, with competition ranks",
+    tags=["participants"],
+    responses=problem_responses(400),
+)
+def get_leaderboard(limit: Limit = 10, cursor: Cursor = None) -> LeaderboardPage:
+    return participants.leaderboard(users_table(), limit, cursor)
+
+
+lambda_handler = lambda_handler_for(lambda: build_resolver(router))

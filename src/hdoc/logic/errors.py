@@ -1,0 +1,20 @@
+"""Domain errors. The API turns each into a problem document in one place (handlers/api.py)."""
+
+from __future__ import annotations
+
+
+class HdocError(Exception):
+    """Base of the errors a caller can act on."""
+
+
+class NotFoundError(HdocError):
+    """The thing asked for does not exist."""
+
+
+class InvalidParameterError(HdocError):
+    """A request parameter was well-formed for its type but not acceptable."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"'{parameter}' {reason}")
+        self.parameter = parameter
+        self.reason = reason
