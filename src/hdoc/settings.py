@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,3 +29,21 @@ class Settings(BaseModel):
 def settings() -> Settings:
     """The settings of this process, read on first use (never at import time)."""
     return Settings.model_validate(dict(os.environ))
+
+
+Built = TypeVar("Built")
+_resets: list[Callable[[], None]] = []
+
+
+def from_settings(build: Callable[[], Built]) -> Callable[[], Built]:
+    """Cache what `build` makes from the settings until `reset()` (e.g. a table client)."""
+    cached = lru_cache(maxsize=1)(build)
+    _resets.append(cached.cache_clear)
+    return cached
+
+
+def reset() -> None:
+    """Forget the settings and everything built from them (the local runtime changed the environment)."""
+    settings.cache_clear()
+    for forget in _resets:
+        forget()

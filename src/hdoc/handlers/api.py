@@ -6,8 +6,8 @@ logic, typed output. Domain errors raised anywhere below become problems in `_re
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from functools import cache
 from http import HTTPStatus
 from typing import Any
 
@@ -149,14 +149,19 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
 def lambda_handler_for(
     build: Callable[[], APIGatewayRestResolver],
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda entry point for the resolver `build` makes, on first use (not at import time)."""
-    resolver = cache(build)
+    """The Lambda entry point for the resolver `build` makes, on first use (not at import time).
+
+    A resolver keeps the current request on itself, so each thread gets its own: one per Lambda
+    container in AWS, one per concurrent request in the local runtime.
+    """
+    local = threading.local()
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return resolver().resolve(event, context)
-
-    lambda_handler.cache_clear = resolver.cache_clear  # type: ignore[attr-defined]
+        resolver = getattr(local, "resolver", None)
+        if resolver is None:
+            resolver = local.resolver = build()
+        return resolver.resolve(event, context)
 
     return lambda_handler

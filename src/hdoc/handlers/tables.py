@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from hdoc.dal.users import UsersTable
-from hdoc.settings import settings
+from hdoc.settings import from_settings, settings
 
 
-@lru_cache(maxsize=1)
+@from_settings
 def users_table() -> UsersTable:
     """The USERS table named in this function's environment."""
     return UsersTable(settings().users_table_name)

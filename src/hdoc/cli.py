@@ -1,0 +1,131 @@
+"""The `hdoc` command: run the backend locally, fill it with demo data, print the API document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEMO_PARTICIPANTS = 120
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from hdoc.local.gateway import LocalServer
+    from hdoc.local.runtime import LocalRuntime
+    from hdoc.local.seed import demo_participants
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("hdoc-local").setLevel(logging.INFO)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    runtime = LocalRuntime(args.template, stage=args.stage, aws_endpoint=args.aws_endpoint)
+    try:
+        runtime.start()
+        server = LocalServer(runtime, args.host, args.port)
+    except OSError as error:
+        runtime.stop()
+        print(f"hdoc serve: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return 1
+    if args.seed == "demo":
+        from hdoc.dal.users import UsersTable
+
+        UsersTable(runtime.table_name("UsersTable")).put_many(demo_participants(DEMO_PARTICIPANTS, seed=100))
+    url = server.url
+    print(f"hdoc is serving the {args.stage} stack's API at {url}  (embedded AWS: {runtime.aws_endpoint})")
+    print(f"  {len(runtime.routes)} routes, {len(runtime.tables)} tables, from {runtime.template}")
+    print("Try:")
+    print(f"  curl '{url}/leaderboard?limit=5'")
+    print(f"  curl '{url}/users/recent?limit=3'")
+    print(f"  curl '{url}/users?limit=2'")
+    print(f"  curl '{url}/openapi.json'")
+    print("Ctrl-C stops it.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.stop()
+        print("\nhdoc stopped.")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    import boto3
+    import requests
+
+    from hdoc.dal.users import to_item
+    from hdoc.local.gateway import RESOURCES_PATH
+    from hdoc.local.seed import demo_participants
+
+    try:
+        resources = requests.get(f"{args.server.rstrip('/')}{RESOURCES_PATH}", timeout=5).json()
+    except (requests.RequestException, ValueError):
+        print(f"hdoc seed: no local runtime answers at {args.server}; start one with `hdoc serve`.", file=sys.stderr)
+        return 1
+    tables = [name for path, name in resources["tables"].items() if path.endswith(".UsersTable")]
+    if len(tables) != 1:
+        print("hdoc seed: the local runtime has no USERS table.", file=sys.stderr)
+        return 1
+    table = boto3.resource(
+        "dynamodb", endpoint_url=resources["awsEndpoint"], region_name="us-east-1",
+        aws_access_key_id="local", aws_secret_access_key="local",
+    ).Table(tables[0])
+    written = 0
+    with table.batch_writer(overwrite_by_pkeys=["pk"]) as batch:
+        for participant, reached_at in demo_participants(args.participants, seed=args.random_seed):
+            batch.put_item(Item=to_item(participant, reached_at))
+            written += 1
+    print(f"hdoc seed: wrote {written} demo participants to {args.server}")
+    return 0
+
+
+def _openapi(_: argparse.Namespace) -> int:
+    from hdoc.handlers.api_docs import openapi_json
+
+    print(openapi_json())
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="hdoc", description="The #100DaysOfCloud backend's command line.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the whole backend locally on an embedded AWS")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    serve.add_argument("--seed", choices=["demo", "none"], default="none", help="fill the store with demo data")
+    serve.add_argument("--stage", choices=["dev", "staging", "prod"], default="dev", help="template Stage")
+    serve.add_argument("--template", type=Path, default=None, help="root template (default ./template.yaml)")
+    serve.add_argument(
+        "--aws-endpoint", metavar="URL", default=None,
+        help="use this DynamoDB-compatible endpoint instead of the embedded one",
+    )
+    serve.set_defaults(run=_serve)
+
+    seed = commands.add_parser("seed", help="add demo participants to a running `hdoc serve`")
+    seed.add_argument("--participants", type=_positive, required=True, metavar="N")
+    seed.add_argument("--random-seed", type=int, default=None, metavar="S", help="same S, same participants")
+    seed.add_argument("--server", default="http://127.0.0.1:3000", help="the local runtime's URL")
+    seed.set_defaults(run=_seed)
+
+    openapi = commands.add_parser("openapi", help="print the API's OpenAPI document")
+    openapi.set_defaults(run=_openapi)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

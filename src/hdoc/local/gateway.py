@@ -1,0 +1,187 @@
+"""The local API Gateway: HTTP requests in, REST proxy events (v1) to the declared handler, HTTP out."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from hdoc.local.cfn import ACCOUNT_ID
+from hdoc.local.runtime import LocalRuntime, Route
+from hdoc.models.problem import PROBLEM_CONTENT_TYPE, Problem
+
+log = logging.getLogger("hdoc-local")
+
+# Local-only diagnostics, never part of the API: what a request cost in DynamoDB.
+ITEMS_READ_HEADER = "X-Hdoc-Items-Read"
+CALLS_HEADER = "X-Hdoc-Dynamodb-Calls"
+RESOURCES_PATH = "/_local/resources"
+
+
+def proxy_event(request: Request, route: Route, path_parameters: dict[str, str]) -> dict[str, Any]:
+    """The event API Gateway's REST proxy integration gives Lambda for this request."""
+    headers: dict[str, list[str]] = {}
+    for name, value in request.headers.items():
+        headers.setdefault(name, []).append(value)
+    query: dict[str, list[str]] = {name: request.args.getlist(name) for name in request.args}
+    raw = request.get_data(cache=True)
+    try:
+        body: str | None = raw.decode("utf-8") if raw else None
+        encoded = False
+    except UnicodeDecodeError:
+        body, encoded = base64.b64encode(raw).decode("ascii"), True
+    now = datetime.now(UTC)
+    request_id = str(uuid.uuid4())
+    return {
+        "resource": route.path,
+        "path": request.path,
+        "httpMethod": request.method,
+        "headers": {name: values[-1] for name, values in headers.items()} or None,
+        "multiValueHeaders": headers or None,
+        "queryStringParameters": {name: values[-1] for name, values in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": path_parameters or None,
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": ACCOUNT_ID,
+            "apiId": "local",
+            "resourceId": "local",
+            "resourcePath": route.path,
+            "httpMethod": request.method,
+            "requestId": request_id,
+            "extendedRequestId": request_id,
+            "stage": route.stage,
+            "path": f"/{route.stage}{request.path}",
+            "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+            "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "requestTimeEpoch": int(now.timestamp() * 1000),
+            "domainName": request.host,
+            "identity": {
+                "sourceIp": request.remote_addr or "127.0.0.1",
+                "userAgent": request.headers.get("User-Agent"),
+            },
+        },
+        "body": body,
+        "isBase64Encoded": encoded,
+    }
+
+
+def problem_response(status: HTTPStatus, detail: str, headers: dict[str, str] | None = None) -> Response:
+    body = Problem(title=status.phrase, status=status.value, detail=detail)
+    return Response(
+        body.model_dump_json(exclude_none=True), status=status.value, headers=headers,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def http_response(result: Any) -> Response:
+    """The HTTP response API Gateway makes of a Lambda proxy result."""
+    if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
+        raise TypeError(f"the handler returned {type(result).__name__}, not a proxy response")
+    raw = result.get("body") or ""
+    body = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode("utf-8")
+    response = Response(body, status=result["statusCode"])
+    response.headers.clear()
+    for name, value in (result.get("headers") or {}).items():
+        response.headers[name] = str(value)
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        response.headers.remove(name)
+        for value in values:
+            response.headers.add(name, str(value))
+    return response
+
+
+class LocalGateway:
+    """A WSGI application that routes as API Gateway does and logs one line per request."""
+
+    def __init__(self, runtime: LocalRuntime) -> None:
+        self.runtime = runtime
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        started = time.perf_counter()
+        with self.runtime.measuring() as stats:
+            response = self.respond(request)
+        response.headers[ITEMS_READ_HEADER] = str(stats.items_read)
+        response.headers[CALLS_HEADER] = ",".join(stats.calls)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        query = f"?{request.query_string.decode()}" if request.query_string else ""
+        log.info(
+            "%s %s%s -> %d in %.1f ms, %d items read",
+            request.method, request.path, query, response.status_code, elapsed_ms, stats.items_read,
+        )
+        return response(environ, start_response)
+
+    def respond(self, request: Request) -> Response:
+        if request.path == RESOURCES_PATH and request.method == "GET":
+            return self.resources()
+        matched = self.runtime.route(request.method, request.path)
+        if matched is None:
+            allowed = self.runtime.methods_for(request.path)
+            if allowed:
+                return problem_response(
+                    HTTPStatus.METHOD_NOT_ALLOWED,
+                    f"{request.path} answers {', '.join(allowed)}, not {request.method}.",
+                    {"Allow": ", ".join(allowed)},
+                )
+            return problem_response(
+                HTTPStatus.NOT_FOUND,
+                f"There is no route {request.method} {request.path}. GET /openapi.json lists every route.",
+            )
+        route, path_parameters = matched
+        event = proxy_event(request, route, path_parameters)
+        try:
+            return http_response(route.function.invoke(event))
+        except Exception:
+            # In AWS a crashed function is a 502 from API Gateway; the traceback goes to its logs.
+            log.error("%s failed:\n%s", route.function.logical_id, traceback.format_exc())
+            return problem_response(HTTPStatus.BAD_GATEWAY, "The function behind this route failed.")
+
+    def resources(self) -> Response:
+        """Where the embedded AWS is and what was created in it, for hdoc's own commands."""
+        document = {
+            "awsEndpoint": self.runtime.aws_endpoint,
+            "tables": self.runtime.tables,
+            "routes": [f"{route.method} {route.path}" for route in self.runtime.routes],
+        }
+        return Response(json.dumps(document), content_type="application/json")
+
+
+class LocalServer:
+    """The local gateway served over HTTP, in the foreground or in a background thread."""
+
+    def __init__(self, runtime: LocalRuntime, host: str = "127.0.0.1", port: int = 3000) -> None:
+        self.runtime = runtime
+        self._server: BaseWSGIServer = make_server(host, port, LocalGateway(runtime), threaded=True)
+        self._thread: threading.Thread | None = None
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def start(self) -> LocalServer:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="hdoc-local", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,474 @@
+"""The local runtime: hdoc's whole backend on one machine, built from the same templates as AWS.
+
+It starts an embedded AWS (moto, in-process, on loopback), walks the root template and every nested
+stack, creates what they declare (tables with their keys, indexes and streams), and collects each
+function with its handler, environment and API routes. Nothing here names a table, a route or a
+function: adding one to a template adds it here.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import importlib
+import os
+import re
+import secrets
+import string
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from hdoc import aws
+from hdoc.local.cfn import ACCOUNT_ID, NO_VALUE, REGION, Evaluator, TemplateError, load_template, parameter_values
+
+# What the local runtime changes in the environment of the functions it runs, whatever the template.
+LOCAL_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+}
+
+
+def default_template() -> Path:
+    """The project's root template: ./template.yaml, else the one beside the source tree."""
+    here = Path.cwd() / "template.yaml"
+    if here.exists():
+        return here
+    return Path(__file__).resolve().parents[3] / "template.yaml"
+
+
+def _random_suffix(length: int = 12) -> str:
+    return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(length))
+
+
+def physical_name(stack_name: str, logical_id: str) -> str:
+    """A name like CloudFormation's own: stack-LogicalId-RANDOMSUFFIX."""
+    return f"{stack_name}-{logical_id}-{_random_suffix()}"
+
+
+@dataclass
+class Provisioned:
+    """A created resource: what Ref gives, and what GetAtt can ask for."""
+
+    ref: Any
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+class LocalContext:
+    """The parts of Lambda's context object that handlers use."""
+
+    def __init__(self, function: LocalFunction) -> None:
+        self.function_name = function.name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = function.arn
+        self.memory_limit_in_mb = function.memory_mb
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_stream_name = f"local/{self.aws_request_id}"
+        self.identity = None
+        self.client_context = None
+        self._deadline = time.monotonic() + function.timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class LocalFunction:
+    """A Lambda function declared in a template."""
+
+    logical_id: str
+    name: str
+    handler: str
+    environment: dict[str, str]
+    timeout_seconds: int
+    memory_mb: int
+    events: dict[str, Any]
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.name}"
+
+    def entry_point(self) -> Callable[[dict[str, Any], Any], Any]:
+        module_name, _, attribute = self.handler.rpartition(".")
+        return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        """Call the handler as Lambda would, with a fresh context."""
+        return self.entry_point()(event, LocalContext(self))
+
+
+_PATH_PARAMETER = re.compile(r"^\{([A-Za-z0-9_]+)(\+?)\}$")
+
+
+@dataclass
+class Route:
+    """An API event: a method and path template served by a function."""
+
+    method: str
+    path: str
+    function: LocalFunction
+    stage: str
+    properties: dict[str, Any]
+
+    def match(self, path: str) -> tuple[dict[str, str], tuple[int, ...]] | None:
+        """Path parameters and a specificity (literal beats parameter beats greedy), or None."""
+        wanted = [segment for segment in self.path.strip("/").split("/") if segment]
+        given = [segment for segment in path.strip("/").split("/") if segment]
+        parameters: dict[str, str] = {}
+        rank: list[int] = []
+        for index, segment in enumerate(wanted):
+            parameter = _PATH_PARAMETER.match(segment)
+            if parameter and parameter.group(2):  # {proxy+}: the rest of the path, at least one segment
+                if len(given) <= index:
+                    return None
+                parameters[parameter.group(1)] = "/".join(given[index:])
+                rank.append(0)
+                return parameters, tuple(rank)
+            if index >= len(given):
+                return None
+            if parameter:
+                parameters[parameter.group(1)] = given[index]
+                rank.append(1)
+            elif segment == given[index]:
+                rank.append(2)
+            else:
+                return None
+        if len(given) != len(wanted):
+            return None
+        return parameters, tuple(rank)
+
+
+class LocalStack:
+    """One stack (the root, or a nested one): its parameters, conditions and created resources."""
+
+    def __init__(self, runtime: LocalRuntime, name: str, template_path: Path, parameters: dict[str, Any]):
+        self.runtime = runtime
+        self.name = name
+        self.template_path = template_path
+        self.template = load_template(template_path)
+        self.evaluator = Evaluator(
+            name,
+            parameter_values(self.template, parameters, str(template_path)),
+            self.template.get("Conditions", {}),
+            self._lookup,
+        )
+        self.resources: dict[str, Provisioned] = {}
+        self._in_progress: set[str] = set()
+
+    @property
+    def function_globals(self) -> dict[str, Any]:
+        return dict(self.template.get("Globals", {}).get("Function", {}))
+
+    def provision_all(self) -> None:
+        for logical_id in self.template["Resources"]:
+            self.provision(logical_id)
+
+    def provision(self, logical_id: str) -> Provisioned:
+        """Create a resource (and, first, whatever it refers to)."""
+        if logical_id in self.resources:
+            return self.resources[logical_id]
+        declaration = self.template["Resources"].get(logical_id)
+        if declaration is None:
+            raise TemplateError(f"{self.template_path}: no resource or parameter named {logical_id}")
+        if logical_id in self._in_progress:
+            raise TemplateError(f"{self.template_path}: circular reference through {logical_id}")
+        self._in_progress.add(logical_id)
+        try:
+            condition = declaration.get("Condition")
+            if condition is not None and not self.evaluator.condition(condition):
+                created = Provisioned(ref=NO_VALUE)
+            else:
+                provisioner = self.runtime.provisioner(declaration["Type"])
+                created = provisioner(self, logical_id, declaration.get("Properties", {}))
+        finally:
+            self._in_progress.discard(logical_id)
+        self.resources[logical_id] = created
+        return created
+
+    def _lookup(self, logical_id: str, attribute: str | None) -> Any:
+        created = self.provision(logical_id)
+        if attribute is None:
+            return created.ref
+        if attribute not in created.attributes:
+            raise TemplateError(f"{self.template_path}: {logical_id} has no attribute {attribute} locally")
+        return created.attributes[attribute]
+
+    def outputs(self) -> dict[str, Any]:
+        return {
+            name: self.evaluator.evaluate(output["Value"])
+            for name, output in self.template.get("Outputs", {}).items()
+        }
+
+
+Provisioner = Callable[[LocalStack, str, dict[str, Any]], Provisioned]
+
+
+@dataclass
+class RequestStats:
+    """What one request cost in DynamoDB."""
+
+    items_read: int = 0
+    calls: list[str] = field(default_factory=list)
+
+
+_request_stats: contextvars.ContextVar[RequestStats | None] = contextvars.ContextVar(
+    "hdoc_request_stats", default=None
+)
+
+
+class LocalRuntime:
+    """The whole backend, built from the templates, on an embedded AWS."""
+
+    def __init__(
+        self,
+        template: Path | None = None,
+        *,
+        stage: str = "dev",
+        stack_name: str | None = None,
+        parameters: dict[str, Any] | None = None,
+        aws_endpoint: str | None = None,
+    ) -> None:
+        self.template = (template or default_template()).resolve()
+        self.stage = stage
+        self.stack_name = stack_name or f"hdoc-backend-{stage}"
+        self.parameters = {"Stage": stage, "Architecture": "x86_64", **(parameters or {})}
+        self.aws_endpoint = aws_endpoint
+        self.functions: list[LocalFunction] = []
+        self.routes: list[Route] = []
+        self.tables: dict[str, str] = {}  # "Stack.LogicalId" (nested path) -> physical table name
+        self.root: LocalStack | None = None
+        self._moto: Any = None
+        self._saved_environment: dict[str, str | None] = {}
+        self._provisioners: dict[str, Provisioner] = {
+            "AWS::Serverless::Application": _provision_application,
+            "AWS::CloudFormation::Stack": _provision_application,
+            "AWS::DynamoDB::Table": _provision_table,
+            "AWS::Serverless::Function": _provision_function,
+            "AWS::Serverless::Api": _provision_api,
+        }
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> LocalRuntime:
+        """Start the embedded AWS and create everything the templates declare."""
+        if self.aws_endpoint is None:
+            from moto.server import ThreadedMotoServer
+
+            self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+            self._moto.start()
+            host, port = self._moto.get_host_and_port()
+            self.aws_endpoint = f"http://{host}:{port}"
+        self._set_environment({**LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL": self.aws_endpoint})
+        aws.reset()
+        self.root = LocalStack(self, self.stack_name, self.template, self.parameters)
+        self.root.provision_all()
+        self._set_environment(self._functions_environment())
+        self._forget_cached_settings()
+        aws.session().events.register("after-call.dynamodb", _count_items_read)
+        return self
+
+    def stop(self) -> None:
+        """Stop the embedded AWS and restore the environment as it was."""
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        for name, value in self._saved_environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_environment.clear()
+        aws.reset()
+        self._forget_cached_settings()
+
+    def __enter__(self) -> LocalRuntime:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _set_environment(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            self._saved_environment.setdefault(name, os.environ.get(name))
+            os.environ[name] = value
+
+    @staticmethod
+    def _forget_cached_settings() -> None:
+        from hdoc import settings
+
+        settings.reset()
+
+    def _functions_environment(self) -> dict[str, str]:
+        # Functions run in this one process, so they share one environment. Two functions that give
+        # the same variable different values cannot both be right here; say so rather than guess.
+        merged: dict[str, str] = {}
+        for function in self.functions:
+            for name, value in function.environment.items():
+                if name in merged and merged[name] != value:
+                    raise TemplateError(
+                        f"functions disagree on {name} ({merged[name]!r} vs {value!r}); the local "
+                        "runtime runs every function in one process and needs one value"
+                    )
+                merged[name] = value
+        return merged
+
+    def provisioner(self, resource_type: str) -> Provisioner:
+        return self._provisioners.get(resource_type, _provision_inert)
+
+    # -- AWS clients -------------------------------------------------------------------------------
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for the embedded AWS."""
+        return boto3.client(
+            service,
+            endpoint_url=self.aws_endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def table_name(self, logical_id: str) -> str:
+        """The physical name of the one table declared as `logical_id` in any stack."""
+        matches = [name for path, name in self.tables.items() if path.rsplit(".", 1)[-1] == logical_id]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} tables are declared as {logical_id}")
+        return matches[0]
+
+    # -- routing -----------------------------------------------------------------------------------
+
+    def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route API Gateway would pick for a request (most specific path first), or None."""
+        best: tuple[tuple[int, ...], Route, dict[str, str]] | None = None
+        for route in self.routes:
+            if route.method not in (method, "ANY"):
+                continue
+            matched = route.match(path)
+            if matched is not None and (best is None or matched[1] > best[0]):
+                best = (matched[1], route, matched[0])
+        return None if best is None else (best[1], best[2])
+
+    def methods_for(self, path: str) -> list[str]:
+        """The methods some route serves at `path`."""
+        return sorted({route.method for route in self.routes if route.match(path) is not None})
+
+    @contextmanager
+    def measuring(self) -> Iterator[RequestStats]:
+        """Count the DynamoDB items read by whatever runs inside (in this thread)."""
+        stats = RequestStats()
+        token = _request_stats.set(stats)
+        try:
+            yield stats
+        finally:
+            _request_stats.reset(token)
+
+
+def _count_items_read(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    stats = _request_stats.get()
+    if stats is None:
+        return
+    operation = model.name
+    stats.calls.append(operation)
+    if operation in ("Query", "Scan"):
+        stats.items_read += int(parsed.get("ScannedCount", parsed.get("Count", 0)))
+    elif operation == "GetItem":
+        stats.items_read += 1 if "Item" in parsed else 0
+    elif operation == "BatchGetItem":
+        stats.items_read += sum(len(items) for items in parsed.get("Responses", {}).values())
+
+
+# -- provisioners: one per resource type the runtime gives a local life ------------------------------
+
+
+def _provision_application(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    location = stack.evaluator.evaluate(properties["Location"] if "Location" in properties else properties["TemplateURL"])
+    parameters = stack.evaluator.evaluate(properties.get("Parameters", {}))
+    nested = LocalStack(
+        stack.runtime,
+        physical_name(stack.name, logical_id),
+        (stack.template_path.parent / location).resolve(),
+        {name: value for name, value in parameters.items()},
+    )
+    nested.provision_all()
+    outputs = nested.outputs()
+    stack_id = f"arn:aws:cloudformation:{REGION}:{ACCOUNT_ID}:stack/{nested.name}/local"
+    return Provisioned(ref=stack_id, attributes={f"Outputs.{name}": value for name, value in outputs.items()})
+
+
+_TABLE_PROPERTIES = (
+    "AttributeDefinitions",
+    "KeySchema",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+    "BillingMode",
+    "ProvisionedThroughput",
+    "StreamSpecification",
+)
+
+
+def _provision_table(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    declared = stack.evaluator.evaluate({key: properties[key] for key in _TABLE_PROPERTIES if key in properties})
+    if "StreamSpecification" in declared:
+        declared["StreamSpecification"] = {"StreamEnabled": True, **declared["StreamSpecification"]}
+    name = physical_name(stack.name, logical_id)
+    client = stack.runtime.client("dynamodb")
+    description = client.create_table(TableName=name, **declared)["TableDescription"]
+    stack.runtime.tables[f"{stack.name}.{logical_id}"] = name
+    attributes = {"Arn": description["TableArn"]}
+    if "LatestStreamArn" in description:
+        attributes["StreamArn"] = description["LatestStreamArn"]
+    return Provisioned(ref=name, attributes=attributes)
+
+
+def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    merged = {**stack.function_globals, **properties}
+    global_variables = stack.function_globals.get("Environment", {}).get("Variables", {})
+    own_variables = properties.get("Environment", {}).get("Variables", {})
+    environment = stack.evaluator.evaluate({**global_variables, **own_variables})
+    function = LocalFunction(
+        logical_id=logical_id,
+        name=physical_name(stack.name, logical_id)[:64],
+        handler=stack.evaluator.evaluate(merged["Handler"]),
+        environment={name: str(value) for name, value in environment.items()},
+        timeout_seconds=int(stack.evaluator.evaluate(merged.get("Timeout", 3))),
+        memory_mb=int(stack.evaluator.evaluate(merged.get("MemorySize", 128))),
+        events=merged.get("Events", {}),
+    )
+    stack.runtime.functions.append(function)
+    for event in function.events.values():
+        if event.get("Type") == "Api":
+            event_properties = stack.evaluator.evaluate(event["Properties"])
+            stage = stack.evaluator.parameters.get("Stage", stack.runtime.stage)
+            stack.runtime.routes.append(
+                Route(
+                    method=str(event_properties["Method"]).upper(),
+                    path=event_properties["Path"],
+                    function=function,
+                    stage=str(stage),
+                    properties=event_properties,
+                )
+            )
+    return Provisioned(ref=function.name, attributes={"Arn": function.arn})
+
+
+def _provision_api(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    api_id = _random_suffix(10).lower()
+    return Provisioned(ref=api_id, attributes={"RootResourceId": _random_suffix(10).lower()})
+
+
+def _provision_inert(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    # Resources with no local behaviour (log groups, alarms…) still get a name and an ARN, so that
+    # whatever refers to them evaluates.
+    name = physical_name(stack.name, logical_id)
+    service = stack.template["Resources"][logical_id]["Type"].split("::")[1].lower()
+    return Provisioned(ref=name, attributes={"Arn": f"arn:aws:{service}:{REGION}:{ACCOUNT_ID}:{name}"})

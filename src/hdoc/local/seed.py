@@ -1,0 +1,95 @@
+"""Demo participants: plausible names, GitHub-style usernames, join dates over the past year, and
+progress and scores consistent with the scoring rules."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from hdoc.logic import scoring
+from hdoc.models.participant import Participant
+
+FIRST_NAMES = (
+    "Amara", "Aiko", "Alejandro", "Ana", "Arjun", "Beatriz", "Björn", "Chen", "Chioma", "Daniel",
+    "Dmitri", "Elif", "Emma", "Fatima", "Felipe", "Giulia", "Hana", "Hamza", "Ines", "Ivan",
+    "Jamal", "Jana", "João", "Kai", "Kemi", "Lars", "Leila", "Lucas", "Mai", "Marta", "Mateo",
+    "Mei", "Mohammed", "Nadia", "Nikhil", "Noah", "Olga", "Omar", "Priya", "Rafael", "Rania",
+    "Sakura", "Samuel", "Sara", "Sven", "Tariq", "Thandiwe", "Tomás", "Valentina", "Wei", "Yara",
+    "Yusuf", "Zanele", "Zoe",
+)
+LAST_NAMES = (
+    "Abebe", "Adeyemi", "Almeida", "Andersson", "Bauer", "Chen", "Costa", "Dubois", "Fernández",
+    "García", "Gupta", "Haddad", "Hansen", "Ivanova", "Jensen", "Kim", "Kowalski", "Kumar",
+    "Laurent", "Li", "Mbeki", "Mendes", "Müller", "Nakamura", "Nguyen", "Novak", "Okafor",
+    "Olsen", "Park", "Patel", "Petrov", "Popescu", "Reyes", "Rossi", "Santos", "Schmidt", "Singh",
+    "Sato", "Silva", "Tanaka", "Virtanen", "Wang", "Wiśniewski", "Yamamoto", "Yilmaz", "Zhang",
+)
+USERNAME_SUFFIXES = ("", "", "", "-dev", "-cloud", "codes", "-ops", "io", "-aws", "tech")
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _username(rng: random.Random, first: str, last: str) -> str:
+    style = rng.randrange(5)
+    first_ascii, last_ascii = _ascii(first), _ascii(last)
+    base = [
+        f"{first_ascii}{last_ascii}",
+        f"{first_ascii}-{last_ascii}",
+        f"{first_ascii[0]}{last_ascii}",
+        f"{first_ascii}{rng.randrange(1, 100)}",
+        f"{last_ascii}-{first_ascii}",
+    ][style]
+    username = f"{base}{rng.choice(USERNAME_SUFFIXES)}"
+    # GitHub usernames are often mixed case; lookups ignore it.
+    return username.capitalize() if rng.random() < 0.2 else username
+
+
+def demo_participants(
+    count: int, *, seed: int | None = None, now: datetime | None = None
+) -> Iterator[tuple[Participant, datetime]]:
+    """`count` participants with distinct usernames, and when each reached their current score."""
+    rng = random.Random(seed)
+    now = now or datetime.now(UTC)
+    taken: set[str] = set()
+    for _ in range(count):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        username = _username(rng, first, last)
+        while username.lower() in taken:
+            username = f"{username[:34]}{rng.randrange(10, 10_000)}"
+        taken.add(username.lower())
+
+        joined = now - timedelta(days=rng.uniform(0, 365), seconds=rng.randrange(86_400))
+        days_since_joining = max(1, (now - joined).days)
+        # Most participants start strong and slow down; a few finish all 100 days.
+        effort = rng.betavariate(1.2, 2.5)
+        days_completed = min(100, days_since_joining, round(effort * 110))
+        longest_streak = min(days_completed, max(1 if days_completed else 0, round(days_completed * rng.uniform(0.2, 1))))
+        current_streak = rng.choice([0, 0, min(longest_streak, rng.randrange(0, 15))])
+        shares_socially = rng.random() < 0.7
+        social_days = round(days_completed * rng.uniform(0.3, 1)) if shares_socially else 0
+        longest_social = min(social_days, round(social_days * rng.uniform(0.1, 0.8)))
+        points = scoring.score(days_completed, longest_streak, social_days, longest_social)
+        handle = f"{_ascii(first)}_{_ascii(last)}"[:15]
+        participant = Participant(
+            id=username,
+            name=f"{first} {last}",
+            days_completed=days_completed,
+            github_profile=f"https://github.com/{username}",
+            github_score=points.github,
+            github_streak=current_streak,
+            twitter_profile=handle if shares_socially else None,
+            twitter_score=points.twitter,
+            twitter_streak=min(current_streak, longest_social),
+            linkedin_profile=f"{_ascii(first)}-{_ascii(last)}-{rng.randrange(100, 999)}" if rng.random() < 0.6 else None,
+            status="active",
+            avatar_image=f"https://github.com/{username}.png",
+            date_joined=joined,
+            score=points.total,
+            longest_streak=longest_streak,
+        )
+        reached_at = joined + (now - joined) * rng.uniform(0.5, 1)
+        yield participant, reached_at
