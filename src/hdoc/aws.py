@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -11,10 +12,23 @@ from botocore.config import Config
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
 
+_session_hooks: list[Callable[[boto3.session.Session], None]] = []
+
+
+def add_session_hook(hook: Callable[[boto3.session.Session], None]) -> None:
+    """Run `hook` on the session now and on every later one (the local runtime counts items read)."""
+    if hook not in _session_hooks:
+        _session_hooks.append(hook)
+        hook(session())
+
+
 @lru_cache(maxsize=1)
 def session() -> boto3.session.Session:
-    """The process-wide boto3 session (the local runtime hooks its events to count items read)."""
-    return boto3.session.Session()
+    """The process-wide boto3 session."""
+    created = boto3.session.Session()
+    for hook in _session_hooks:
+        hook(created)
+    return created
 
 
 @lru_cache(maxsize=1)

@@ -37,9 +37,17 @@ PARAMETER_RULES = {
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": Problem}}}
 
 
-def problem_responses(*statuses: int) -> dict[int, Any]:
-    """OpenAPI responses for the problems a route can answer with."""
-    return {status: {"description": HTTPStatus(status).phrase, **PROBLEM_RESPONSE} for status in statuses}
+def documented_responses(success: type[Any], *problems: int, status: int = 200) -> dict[int, Any]:
+    """OpenAPI responses of a route: its success model, and the problems it can answer with."""
+    responses: dict[int, Any] = {
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "content": {"application/json": {"model": success}},
+        }
+    }
+    for problem_status in problems:
+        responses[problem_status] = {"description": HTTPStatus(problem_status).phrase, **PROBLEM_RESPONSE}
+    return responses
 
 
 def problem(

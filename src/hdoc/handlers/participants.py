@@ -7,7 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from hdoc.handlers.api import build_resolver, lambda_handler_for, problem_responses
+from hdoc.handlers.api import build_resolver, lambda_handler_for, documented_responses
 from hdoc.handlers.tables import users_table
 from hdoc.logic import participants
 from hdoc.logic.cursors import MAX_CURSOR_LENGTH
@@ -37,7 +37,7 @@ Username = Annotated[
     "/users",
     summary="All participants, by username",
     tags=["participants"],
-    responses=problem_responses(400),
+    responses=documented_responses(ParticipantPage, 400),
 )
 def list_users(limit: Limit = 20, cursor: Cursor = None) -> ParticipantPage:
     return participants.list_participants(users_table(), limit, cursor)
@@ -47,7 +47,7 @@ def list_users(limit: Limit = 20, cursor: Cursor = None) -> ParticipantPage:
     "/users/recent",
     summary="The newest participants, newest first",
     tags=["participants"],
-    responses=problem_responses(400),
+    responses=documented_responses(ParticipantPage, 400),
 )
 def recent_users(limit: Limit = 20) -> ParticipantPage:
     return participants.recent_participants(users_table(), limit)
@@ -57,7 +57,7 @@ def recent_users(limit: Limit = 20) -> ParticipantPage:
     "/users/<username>",
     summary="One participant",
     tags=["participants"],
-    responses=problem_responses(400, 404),
+    responses=documented_responses(Participant, 400, 404),
 )
 def get_user(username: Username) -> Participant:
     return participants.get_participant(users_table(), username)
@@ -67,7 +67,7 @@ def get_user(username: Username) -> Participant:
     "/leaderboard",
     summary="The leaderboard, highest score first, with competition ranks",
     tags=["participants"],
-    responses=problem_responses(400),
+    responses=documented_responses(LeaderboardPage, 400),
 )
 def get_leaderboard(limit: Limit = 10, cursor: Cursor = None) -> LeaderboardPage:
     return participants.leaderboard(users_table(), limit, cursor)

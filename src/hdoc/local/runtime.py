@@ -275,7 +275,7 @@ class LocalRuntime:
         self.root.provision_all()
         self._set_environment(self._functions_environment())
         self._forget_cached_settings()
-        aws.session().events.register("after-call.dynamodb", _count_items_read)
+        aws.add_session_hook(_count_dynamodb_reads)
         return self
 
     def stop(self) -> None:
@@ -298,10 +298,13 @@ class LocalRuntime:
     def __exit__(self, *_: object) -> None:
         self.stop()
 
-    def _set_environment(self, values: dict[str, str]) -> None:
+    def _set_environment(self, values: dict[str, str | None]) -> None:
         for name, value in values.items():
             self._saved_environment.setdefault(name, os.environ.get(name))
-            os.environ[name] = value
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     @staticmethod
     def _forget_cached_settings() -> None:
@@ -309,10 +312,10 @@ class LocalRuntime:
 
         settings.reset()
 
-    def _functions_environment(self) -> dict[str, str]:
+    def _functions_environment(self) -> dict[str, str | None]:
         # Functions run in this one process, so they share one environment. Two functions that give
         # the same variable different values cannot both be right here; say so rather than guess.
-        merged: dict[str, str] = {}
+        merged: dict[str, str | None] = {}
         for function in self.functions:
             for name, value in function.environment.items():
                 if name in merged and merged[name] != value:
@@ -330,13 +333,7 @@ class LocalRuntime:
 
     def client(self, service: str) -> Any:
         """A boto3 client for the embedded AWS."""
-        return boto3.client(
-            service,
-            endpoint_url=self.aws_endpoint,
-            region_name=REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
+        return boto3.client(service, endpoint_url=self.aws_endpoint, region_name=REGION)
 
     def table_name(self, logical_id: str) -> str:
         """The physical name of the one table declared as `logical_id` in any stack."""
@@ -371,6 +368,10 @@ class LocalRuntime:
             yield stats
         finally:
             _request_stats.reset(token)
+
+
+def _count_dynamodb_reads(session: boto3.session.Session) -> None:
+    session.events.register("after-call.dynamodb", _count_items_read, unique_id="hdoc-count-items-read")
 
 
 def _count_items_read(parsed: dict[str, Any], model: Any, **_: Any) -> None:
