@@ -1,0 +1,115 @@
+"""hdoc's template rules: no physical names, consistent functions, least-privilege reads, CORS."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from hdoc.dal import users
+from hdoc.local.cfn import load_template
+from tests.conftest import ROOT
+from tests.templates.conftest import TEMPLATES, resources
+from tests.templates.gates import hard_coded_names
+
+
+def test_no_resource_has_a_hard_coded_physical_name():
+    findings = [finding for path in TEMPLATES for finding in hard_coded_names(path)]
+    assert findings == []
+
+
+def test_the_physical_name_gate_catches_a_named_table(tmp_path: Path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "Resources:\n  Users:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: users\n"
+        "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      Name: hdoc-api\n      StageName: dev\n"
+    )
+    assert len(hard_coded_names(broken)) == 2
+
+
+def test_every_function_runs_python_3_11_traced_on_the_templates_architecture():
+    root_globals = load_template(ROOT / "template.yaml")["Globals"]["Function"]
+    for path in TEMPLATES:
+        functions = resources(path, "AWS::Serverless::Function")
+        if not functions:
+            continue
+        function_globals = load_template(path)["Globals"]["Function"]
+        for setting in ("Runtime", "Architectures", "Tracing"):
+            assert function_globals[setting] == root_globals[setting], f"{path.name}: {setting}"
+        assert function_globals["Runtime"] == "python3.11"
+        assert function_globals["Architectures"] == [{"Ref": "Architecture"}]
+        for logical_id, function in functions.items():
+            overridden = {"Runtime", "Architectures", "Tracing"} & set(function["Properties"])
+            assert not overridden, f"{logical_id} overrides {overridden}"
+
+
+def test_the_users_table_declares_every_index_the_code_queries_with_its_keys():
+    table = resources(ROOT / "stacks" / "data.yaml")["UsersTable"]["Properties"]
+    indexes = {index["IndexName"]: index["KeySchema"] for index in table["GlobalSecondaryIndexes"]}
+    expected_sort_keys = {
+        users.BY_USERNAME_INDEX: "pk",
+        users.LEADERBOARD_INDEX: "leaderboardKey",
+        users.RECENT_INDEX: "joinedKey",
+    }
+    for name, sort_key in expected_sort_keys.items():
+        assert indexes[name] == [
+            {"AttributeName": "participantList", "KeyType": "HASH"},
+            {"AttributeName": sort_key, "KeyType": "RANGE"},
+        ]
+    assert table["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_every_table_is_kept_on_deletion_and_replacement():
+    for path in TEMPLATES:
+        for logical_id, table in resources(path, "AWS::DynamoDB::Table").items():
+            assert table.get("DeletionPolicy") == "Retain", logical_id
+            assert table.get("UpdateReplacePolicy") == "Retain", logical_id
+
+
+def test_the_public_read_function_may_only_read_the_table_and_indexes_it_queries():
+    function = resources(ROOT / "stacks" / "api.yaml")["ParticipantsFunction"]["Properties"]
+    statements = [statement for policy in function["Policies"] for statement in policy["Statement"]]
+    actions = {action for statement in statements for action in statement["Action"]}
+    assert actions == {"dynamodb:GetItem", "dynamodb:Query"}
+    granted = [resource for statement in statements for resource in statement["Resource"]]
+    index_arns = {
+        re.fullmatch(r"\$\{UsersTableArn\}/index/(\w+)", grant["Fn::Sub"]).group(1)
+        for grant in granted
+        if isinstance(grant, dict) and "Fn::Sub" in grant
+    }
+    assert {"Ref": "UsersTableArn"} in granted
+    assert index_arns == {users.BY_USERNAME_INDEX, users.LEADERBOARD_INDEX, users.RECENT_INDEX}
+
+
+def test_every_api_path_answers_cors_preflight():
+    for path in TEMPLATES:
+        served: dict[str, set[str]] = {}
+        for function in resources(path, "AWS::Serverless::Function").values():
+            for event in function["Properties"].get("Events", {}).values():
+                if event["Type"] == "Api":
+                    served.setdefault(event["Properties"]["Path"], set()).add(event["Properties"]["Method"])
+        for api_path, methods in served.items():
+            assert "OPTIONS" in methods, f"{path.name}: {api_path} has no OPTIONS event"
+
+
+def test_samconfig_deploys_each_stage_to_its_own_stack():
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    for stage in ("dev", "staging", "prod"):
+        deploy = config[stage]["deploy"]["parameters"]
+        assert deploy["stack_name"] == f"hdoc-backend-{stage}"
+        assert f"Stage={stage}" in deploy["parameter_overrides"]
+
+
+def test_the_lambda_package_pins_the_same_dependencies_as_the_project():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    packaged = [
+        line.strip()
+        for line in (ROOT / "src" / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    # boto3 comes with the Lambda runtime, so it is not packaged.
+    assert sorted(packaged) == sorted(pin for pin in project if not pin.startswith("boto3"))
