@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -12,14 +11,25 @@ from pathlib import Path
 DEMO_PARTICIPANTS = 120
 
 
+def _log_requests() -> None:
+    # The request log has a handler of its own: Powertools filters records of loggers named like
+    # its service ("hdoc") out of the root logger's handlers.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    requests_log = logging.getLogger("hdoc-local")
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    requests_log.addHandler(handler)
+    requests_log.setLevel(logging.INFO)
+    requests_log.propagate = False
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from hdoc.local.gateway import LocalServer
     from hdoc.local.runtime import LocalRuntime
     from hdoc.local.seed import demo_participants
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    logging.getLogger("hdoc-local").setLevel(logging.INFO)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    _log_requests()
     runtime = LocalRuntime(args.template, stage=args.stage, aws_endpoint=args.aws_endpoint)
     try:
         runtime.start()
@@ -62,15 +72,21 @@ def _seed(args: argparse.Namespace) -> int:
     try:
         resources = requests.get(f"{args.server.rstrip('/')}{RESOURCES_PATH}", timeout=5).json()
     except (requests.RequestException, ValueError):
-        print(f"hdoc seed: no local runtime answers at {args.server}; start one with `hdoc serve`.", file=sys.stderr)
+        print(
+            f"hdoc seed: no local runtime answers at {args.server}; start one with `hdoc serve`.",
+            file=sys.stderr,
+        )
         return 1
     tables = [name for path, name in resources["tables"].items() if path.endswith(".UsersTable")]
     if len(tables) != 1:
         print("hdoc seed: the local runtime has no USERS table.", file=sys.stderr)
         return 1
     table = boto3.resource(
-        "dynamodb", endpoint_url=resources["awsEndpoint"], region_name="us-east-1",
-        aws_access_key_id="local", aws_secret_access_key="local",
+        "dynamodb",
+        endpoint_url=resources["awsEndpoint"],
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
     ).Table(tables[0])
     written = 0
     with table.batch_writer(overwrite_by_pkeys=["pk"]) as batch:
@@ -102,11 +118,15 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the whole backend locally on an embedded AWS")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
-    serve.add_argument("--seed", choices=["demo", "none"], default="none", help="fill the store with demo data")
+    serve.add_argument(
+        "--seed", choices=["demo", "none"], default="none", help="fill the store with demo data"
+    )
     serve.add_argument("--stage", choices=["dev", "staging", "prod"], default="dev", help="template Stage")
     serve.add_argument("--template", type=Path, default=None, help="root template (default ./template.yaml)")
     serve.add_argument(
-        "--aws-endpoint", metavar="URL", default=None,
+        "--aws-endpoint",
+        metavar="URL",
+        default=None,
         help="use this DynamoDB-compatible endpoint instead of the embedded one",
     )
     serve.set_defaults(run=_serve)

@@ -40,7 +40,9 @@ class Handlers:
         matched = self.runtime.route(method, path)
         assert matched is not None, f"no route for {method} {path}"
         route, parameters = matched
-        request = Request(EnvironBuilder(method=method, path=path, query_string=query, headers=headers).get_environ())
+        request = Request(
+            EnvironBuilder(method=method, path=path, query_string=query, headers=headers).get_environ()
+        )
         result = route.function.invoke(proxy_event(request, route, parameters))
         headers = {name: values[-1] for name, values in (result.get("multiValueHeaders") or {}).items()}
         headers.update(result.get("headers") or {})

@@ -91,7 +91,9 @@ def test_a_limit_out_of_range_is_a_400_problem_that_says_what_is_allowed(users, 
         answer = handlers.call("GET", "/leaderboard", {"limit": limit})
         assert answer.status == 400
         assert answer.headers["Content-Type"] == PROBLEM
-        assert answer.body["invalidParams"] == [{"name": "limit", "reason": "must be a whole number from 1 to 100"}]
+        assert answer.body["invalidParams"] == [
+            {"name": "limit", "reason": "must be a whole number from 1 to 100"}
+        ]
 
 
 def test_a_cursor_from_another_listing_is_a_400(users, handlers):

@@ -21,8 +21,9 @@ def test_no_resource_has_a_hard_coded_physical_name():
 def test_the_physical_name_gate_catches_a_named_table(tmp_path: Path):
     broken = tmp_path / "broken.yaml"
     broken.write_text(
-        "Resources:\n  Users:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: users\n"
-        "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      Name: hdoc-api\n      StageName: dev\n"
+        "Resources:\n"
+        "  Users:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: users\n"
+        "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      Name: api\n      StageName: dev\n"
     )
     assert len(hard_coded_names(broken)) == 2
 

@@ -37,7 +37,9 @@ def test_cfn_lint_is_clean_on_every_template():
 
 def test_cfn_lint_fails_a_broken_template(tmp_path: Path):
     broken = tmp_path / "broken.yaml"
-    broken.write_text("Resources:\n  Users:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      Keys: pk\n")
+    broken.write_text(
+        "Resources:\n  Users:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      Keys: pk\n"
+    )
     assert cfn_lint(broken).returncode != 0
 
 
@@ -45,7 +47,10 @@ def test_cfn_lint_fails_a_broken_template(tmp_path: Path):
 def test_sam_validate_lint_passes():
     result = subprocess.run(
         [sam(), "validate", "--lint", "--template-file", "template.yaml"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -67,26 +72,35 @@ def test_sam_build_makes_functions_whose_handlers_import_from_their_build_folder
     build_dir = tmp_path / "build"
     result = subprocess.run(
         [sam(), "build", "--build-dir", str(build_dir), "--parameter-overrides", "Architecture=x86_64"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     runtime = _lambda_runtime(tmp_path)
 
     handlers = {}
     for template in build_dir.rglob("template.yaml"):
-        for logical_id, resource in load_template(template)["Resources"].items():
+        for _logical_id, resource in load_template(template)["Resources"].items():
             if resource["Type"] == "AWS::Serverless::Function":
-                handlers[template.parent / resource["Properties"]["CodeUri"]] = resource["Properties"]["Handler"]
+                handlers[template.parent / resource["Properties"]["CodeUri"]] = resource["Properties"][
+                    "Handler"
+                ]
     assert len(handlers) >= 2
     for folder, handler in handlers.items():
         module, _, attribute = handler.rpartition(".")
         check = (
             "import importlib, sys; "
-            f"sys.path[:] = [{str(folder)!r}, {str(runtime)!r}] + [p for p in sys.path if 'site-packages' not in p]; "
+            f"sys.path[:] = [{str(folder)!r}, {str(runtime)!r}]"
+            " + [p for p in sys.path if 'site-packages' not in p]; "
             f"assert callable(getattr(importlib.import_module({module!r}), {attribute!r}))"
         )
         imported = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", check], capture_output=True, text=True, check=False,
+            [sys.executable, "-I", "-S", "-c", check],
+            capture_output=True,
+            text=True,
+            check=False,
             env={"PATH": os.environ["PATH"], "AWS_DEFAULT_REGION": "us-east-1"},
         )
         assert imported.returncode == 0, f"{folder.name}: {imported.stderr}"

@@ -6,15 +6,30 @@ from hdoc.dal.users import PARTICIPANT_LIST, _to_record, leaderboard_key, to_ite
 from hdoc.models.participant import Participant
 
 WEBSITE_FIELDS = {
-    "id", "name", "daysCompleted", "githubProfile", "githubScore", "githubStreak", "twitterProfile",
-    "twitterScore", "twitterStreak", "linkedinProfile", "status", "avatarImage", "dateJoined",
+    "id",
+    "name",
+    "daysCompleted",
+    "githubProfile",
+    "githubScore",
+    "githubStreak",
+    "twitterProfile",
+    "twitterScore",
+    "twitterStreak",
+    "linkedinProfile",
+    "status",
+    "avatarImage",
+    "dateJoined",
 }
 
 
 def participant(**changes):
     fields = {
-        "id": "OctoCat", "name": "Octo Cat", "github_profile": "https://github.com/OctoCat",
-        "date_joined": datetime(2026, 3, 1, 12, tzinfo=UTC), "score": 120, "longest_streak": 4,
+        "id": "OctoCat",
+        "name": "Octo Cat",
+        "github_profile": "https://github.com/OctoCat",
+        "date_joined": datetime(2026, 3, 1, 12, tzinfo=UTC),
+        "score": 120,
+        "longest_streak": 4,
     }
     return Participant(**{**fields, **changes})
 

@@ -1,5 +1,7 @@
 """Leaderboard ranks: standard competition ranking, page by page."""
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +25,7 @@ def test_a_page_continues_the_ranks_of_the_previous_one():
 @given(descending_scores)
 def test_ranks_never_decrease(scores):
     ranks = competition_ranks(scores)
-    assert all(earlier <= later for earlier, later in zip(ranks, ranks[1:], strict=False))
+    assert all(earlier <= later for earlier, later in itertools.pairwise(ranks))
 
 
 @given(descending_scores)

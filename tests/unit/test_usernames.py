@@ -23,7 +23,9 @@ def test_invalid_usernames(username):
 @given(st.from_regex(USERNAME_PATTERN, fullmatch=True).filter(lambda name: len(name) <= 39))
 def test_every_username_the_pattern_admits_is_valid(username):
     assert is_valid_username(username)
-    assert "--" not in username and not username.startswith("-") and not username.endswith("-")
+    assert "--" not in username
+    assert not username.startswith("-")
+    assert not username.endswith("-")
 
 
 def test_usernames_are_keyed_without_case():

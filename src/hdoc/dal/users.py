@@ -87,9 +87,7 @@ def to_item(participant: Participant, score_reached_at: datetime) -> dict[str, A
         username=participant.id,
         participantList=PARTICIPANT_LIST,
         scoreReachedAt=timestamp(score_reached_at),
-        leaderboardKey=leaderboard_key(
-            participant.score, participant.longest_streak, score_reached_at, pk
-        ),
+        leaderboardKey=leaderboard_key(participant.score, participant.longest_streak, score_reached_at, pk),
         joinedKey=joined_key(participant.date_joined, pk),
     )
     return item

@@ -42,7 +42,9 @@ def openapi_json() -> str:
             if responses.pop("422", None) is not None and "400" not in responses:
                 responses["400"] = {
                     "description": "Bad Request",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    "content": {
+                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    },
                 }
     schemas = document.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):

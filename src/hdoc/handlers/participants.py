@@ -7,7 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from hdoc.handlers.api import build_resolver, lambda_handler_for, documented_responses
+from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
 from hdoc.handlers.tables import users_table
 from hdoc.logic import participants
 from hdoc.logic.cursors import MAX_CURSOR_LENGTH

@@ -49,7 +49,7 @@ _TemplateLoader.add_multi_constructor("!", _short_form)
 def load_template(path: Path) -> dict[str, Any]:
     """A template file as a dictionary, intrinsics in their long form."""
     with path.open(encoding="utf-8") as stream:
-        document = yaml.load(stream, Loader=_TemplateLoader)  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(stream, Loader=_TemplateLoader)
     if not isinstance(document, dict) or "Resources" not in document:
         raise TemplateError(f"{path} is not a CloudFormation template (no Resources)")
     return document
@@ -114,7 +114,7 @@ class Evaluator:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, argument), = value.items()
+            ((key, argument),) = value.items()
             if key == "Ref":
                 return self.ref(argument)
             if key == "Condition" and isinstance(argument, str):

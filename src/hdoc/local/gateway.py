@@ -80,7 +80,9 @@ def proxy_event(request: Request, route: Route, path_parameters: dict[str, str])
 def problem_response(status: HTTPStatus, detail: str, headers: dict[str, str] | None = None) -> Response:
     body = Problem(title=status.phrase, status=status.value, detail=detail)
     return Response(
-        body.model_dump_json(exclude_none=True), status=status.value, headers=headers,
+        body.model_dump_json(exclude_none=True),
+        status=status.value,
+        headers=headers,
         content_type=PROBLEM_CONTENT_TYPE,
     )
 
@@ -119,7 +121,12 @@ class LocalGateway:
         query = f"?{request.query_string.decode()}" if request.query_string else ""
         log.info(
             "%s %s%s -> %d in %.1f ms, %d items read",
-            request.method, request.path, query, response.status_code, elapsed_ms, stats.items_read,
+            request.method,
+            request.path,
+            query,
+            response.status_code,
+            elapsed_ms,
+            stats.items_read,
         )
         return response(environ, start_response)
 
@@ -169,8 +176,7 @@ class LocalServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._server.host}:{self._server.port}"
 
     def serve_forever(self) -> None:
         self._server.serve_forever()

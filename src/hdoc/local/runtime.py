@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import importlib
+import logging
 import os
 import re
 import secrets
@@ -25,7 +26,15 @@ from typing import Any
 import boto3
 
 from hdoc import aws
-from hdoc.local.cfn import ACCOUNT_ID, NO_VALUE, REGION, Evaluator, TemplateError, load_template, parameter_values
+from hdoc.local.cfn import (
+    ACCOUNT_ID,
+    NO_VALUE,
+    REGION,
+    Evaluator,
+    TemplateError,
+    load_template,
+    parameter_values,
+)
 
 # What the local runtime changes in the environment of the functions it runs, whatever the template.
 LOCAL_ENVIRONMENT = {
@@ -101,7 +110,7 @@ class LocalFunction:
 
     def entry_point(self) -> Callable[[dict[str, Any], Any], Any]:
         module_name, _, attribute = self.handler.rpartition(".")
-        return getattr(importlib.import_module(module_name), attribute)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module_name), attribute)
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """Call the handler as Lambda would, with a fresh context."""
@@ -265,6 +274,10 @@ class LocalRuntime:
         if self.aws_endpoint is None:
             from moto.server import ThreadedMotoServer
 
+            from hdoc.local import moto_speedups
+
+            moto_speedups.install()
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own request log
             self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
             self._moto.start()
             host, port = self._moto.get_host_and_port()
@@ -392,13 +405,15 @@ def _count_items_read(parsed: dict[str, Any], model: Any, **_: Any) -> None:
 
 
 def _provision_application(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
-    location = stack.evaluator.evaluate(properties["Location"] if "Location" in properties else properties["TemplateURL"])
+    location = stack.evaluator.evaluate(
+        properties["Location"] if "Location" in properties else properties["TemplateURL"]
+    )
     parameters = stack.evaluator.evaluate(properties.get("Parameters", {}))
     nested = LocalStack(
         stack.runtime,
         physical_name(stack.name, logical_id),
         (stack.template_path.parent / location).resolve(),
-        {name: value for name, value in parameters.items()},
+        dict(parameters.items()),
     )
     nested.provision_all()
     outputs = nested.outputs()
@@ -418,7 +433,9 @@ _TABLE_PROPERTIES = (
 
 
 def _provision_table(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
-    declared = stack.evaluator.evaluate({key: properties[key] for key in _TABLE_PROPERTIES if key in properties})
+    declared = stack.evaluator.evaluate(
+        {key: properties[key] for key in _TABLE_PROPERTIES if key in properties}
+    )
     if "StreamSpecification" in declared:
         declared["StreamSpecification"] = {"StreamEnabled": True, **declared["StreamSpecification"]}
     name = physical_name(stack.name, logical_id)

@@ -96,9 +96,7 @@ def leaderboard(users: UsersTable, limit: int, cursor: str | None) -> Leaderboar
         end = state_after(scores, ranks, start)
         next_cursor = encode_cursor(
             "leaderboard",
-            LeaderboardCursor(
-                key=records[-1].leaderboard_key, position=end.position, rank=end.rank
-            ),
+            LeaderboardCursor(key=records[-1].leaderboard_key, position=end.position, rank=end.rank),
         )
     return LeaderboardPage(items=items, next_cursor=next_cursor, generated_at=generated_at)
 

@@ -23,8 +23,10 @@ class Score:
 
 
 def score(days_completed: int, longest_streak: int, social_days: int, longest_social_streak: int) -> Score:
-    """githubScore = 10 × days + 2 × longest streak; twitterScore = 5 × social days + longest social streak."""
+    """githubScore = 10 × days + 2 × longest streak;
+    twitterScore = 5 × social days + 1 × longest social streak."""
     return Score(
         github=POINTS_PER_DAY * days_completed + POINTS_PER_LONGEST_STREAK_DAY * longest_streak,
-        twitter=POINTS_PER_SOCIAL_DAY * social_days + POINTS_PER_LONGEST_SOCIAL_STREAK_DAY * longest_social_streak,
+        twitter=POINTS_PER_SOCIAL_DAY * social_days
+        + POINTS_PER_LONGEST_SOCIAL_STREAK_DAY * longest_social_streak,
     )

@@ -1,0 +1,181 @@
+"""`make bench`: DynamoDB items read and latency per request, through the local runtime over HTTP.
+
+It seeds the embedded store with 1,000 and then 10,000 demo participants, measures each public
+participants request at both sizes, and compares the old backend's way to a leaderboard: one Scan of
+the whole table, sorted in memory. Prints a table and writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from hdoc.dal.users import UsersTable, to_item
+from hdoc.local.gateway import ITEMS_READ_HEADER, LocalServer
+from hdoc.local.runtime import LocalRuntime
+from hdoc.local.seed import demo_participants
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+SIZES = (1_000, 10_000)
+
+
+def measure(session: requests.Session, url_for: Callable[[int], str], samples: int) -> dict[str, Any]:
+    """Median and p95 latency and the most items read over `samples` requests."""
+    latencies, items = [], []
+    for attempt in range(samples + 5):
+        started = time.perf_counter()
+        response = session.get(url_for(attempt), timeout=30)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {url_for(attempt)} answered {response.status_code}: {response.text}")
+        if attempt >= 5:  # the first few warm the function up, as a warm Lambda would be
+            latencies.append(elapsed)
+            items.append(int(response.headers[ITEMS_READ_HEADER]))
+    latencies.sort()
+    return {
+        "requests": samples,
+        "medianMs": round(statistics.median(latencies), 2),
+        "p95Ms": round(latencies[int(len(latencies) * 0.95) - 1], 2),
+        "maxItemsRead": max(items),
+    }
+
+
+def middle_cursor(session: requests.Session, base: str, limit: int, size: int) -> str:
+    """The cursor of the page in the middle of the directory, reached by paging as a client would."""
+    cursor = None
+    for _ in range(size // limit // 2):
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        cursor = session.get(f"{base}/users", params=params, timeout=30).json()["nextCursor"]
+    assert cursor is not None
+    return cursor
+
+
+def old_leaderboard(runtime: LocalRuntime, table: str, samples: int, true_top: list[str]) -> dict[str, Any]:
+    """The old backend's leaderboard: one Scan call of the whole table, sorted in memory."""
+    client = runtime.client("dynamodb")
+    latencies, scanned, truncated, correct = [], 0, False, True
+    for _ in range(samples):
+        started = time.perf_counter()
+        response = client.scan(TableName=table)
+        ranked = sorted(response["Items"], key=lambda item: -int(item.get("score", {"N": "0"})["N"]))
+        latencies.append((time.perf_counter() - started) * 1000)
+        scanned = response["ScannedCount"]
+        truncated = "LastEvaluatedKey" in response
+        correct = [item["username"]["S"] for item in ranked[:10]] == true_top
+    return {
+        "requests": samples,
+        "medianMs": round(statistics.median(latencies), 2),
+        "maxItemsRead": scanned,
+        "partial": truncated,
+        "top10Correct": correct,
+    }
+
+
+def run(samples: int) -> dict[str, Any]:
+    results: dict[str, Any] = {"samples": samples, "sizes": {}}
+    with LocalRuntime() as runtime:
+        server = LocalServer(runtime, "127.0.0.1", 0).start()
+        base = server.url
+        table_name = runtime.table_name("UsersTable")
+        users = UsersTable(table_name)
+        everyone = list(demo_participants(max(SIZES), seed=2026))
+        written = 0
+        session = requests.Session()
+        try:
+            for size in SIZES:
+                users.put_many(everyone[written:size])
+                written = size
+                usernames = [participant.id for participant, _ in everyone[:size]]
+                picker = random.Random(size)
+                middle = middle_cursor(session, base, 20, size)
+                true_top = [
+                    to_item(participant, reached)["username"]
+                    for participant, reached in sorted(
+                        everyone[:size],
+                        key=lambda entry: to_item(*entry)["leaderboardKey"],
+                    )[:10]
+                ]
+                rows = {
+                    "GET /leaderboard?limit=10": measure(
+                        session, lambda _: f"{base}/leaderboard?limit=10", samples
+                    ),
+                    "GET /users/recent?limit=10": measure(
+                        session, lambda _: f"{base}/users/recent?limit=10", samples
+                    ),
+                    "GET /users?limit=20 (first page)": measure(
+                        session, lambda _: f"{base}/users?limit=20", samples
+                    ),
+                    "GET /users?limit=20 (middle page)": measure(
+                        session, lambda _: f"{base}/users?limit=20&cursor={middle}", samples
+                    ),
+                    "GET /users/{username}": measure(
+                        session, lambda _: f"{base}/users/{picker.choice(usernames)}", samples
+                    ),
+                    "old: one Scan + sort in memory": old_leaderboard(
+                        runtime, table_name, max(10, samples // 10), true_top
+                    ),
+                }
+                results["sizes"][str(size)] = rows
+        finally:
+            server.stop()
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [
+        f"{'request':<36} {'participants':>12} {'items read':>10} {'limit+1':>7} {'median ms':>9} {'p95 ms':>7}",
+        "-" * 86,
+    ]
+    for size, rows in results["sizes"].items():
+        for name, row in rows.items():
+            limit = (
+                11
+                if "limit=10" in name
+                else 21
+                if "limit=20" in name
+                else 1
+                if "{username}" in name
+                else None
+            )
+            bound = str(limit) if limit else "-"
+            extra = ""
+            if "partial" in row:
+                extra = f"  partial={row['partial']} top10Correct={row['top10Correct']}"
+            lines.append(
+                f"{name:<36} {int(size):>12,} {row['maxItemsRead']:>10,} {bound:>7} "
+                f"{row['medianMs']:>9.2f} {row.get('p95Ms', float('nan')):>7.2f}{extra}"
+            )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--samples", type=int, default=200, help="requests per measurement (default 200)")
+    args = parser.parse_args()
+    results = run(args.samples)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(
+        f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}"
+    )
+    within = all(
+        row["maxItemsRead"] <= (11 if "limit=10" in name else 21 if "limit=20" in name else 1)
+        for rows in results["sizes"].values()
+        for name, row in rows.items()
+        if not name.startswith("old")
+    )
+    print("target (at most limit + 1 items read per request):", "met" if within else "NOT MET")
+    return 0 if within else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

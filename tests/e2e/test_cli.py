@@ -1,0 +1,80 @@
+"""The `hdoc` command as a maintainer uses it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from hdoc.cli import main
+from hdoc.handlers.api_docs import openapi_document
+
+HDOC = [sys.executable, "-m", "hdoc.cli"]
+
+
+def test_hdoc_openapi_prints_the_document(capsys):
+    assert main(["openapi"]) == 0
+    assert json.loads(capsys.readouterr().out) == openapi_document()
+
+
+def test_hdoc_seed_adds_participants_to_a_running_server(local_api):
+    before = requests.get(f"{local_api.url}/users", params={"limit": 100}, timeout=10).json()["items"]
+
+    assert main(["seed", "--participants", "5", "--random-seed", "9", "--server", local_api.url]) == 0
+
+    after = requests.get(f"{local_api.url}/users", params={"limit": 100}, timeout=10).json()["items"]
+    assert len(after) == len(before) + 5
+    for added in {item["id"] for item in after} - {item["id"] for item in before}:
+        assert requests.get(f"{local_api.url}/users/{added}", timeout=10).status_code == 200
+
+
+def test_hdoc_seed_without_a_server_says_so_and_fails(capsys):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["seed", "--participants", "1", "--server", f"http://127.0.0.1:{port}"]) == 1
+    assert "hdoc serve" in capsys.readouterr().err
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_hdoc_serve_prints_its_url_serves_the_demo_and_stops_cleanly_on_ctrl_c(project_root: Path):
+    port = free_port()
+    server = subprocess.Popen(
+        [*HDOC, "serve", "--seed", "demo", "--port", str(port)],
+        cwd=project_root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        banner = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            banner.append(line)
+            if "Ctrl-C" in line or not line:
+                break
+        assert f"http://127.0.0.1:{port}" in "".join(banner)
+        assert "curl" in "".join(banner)
+
+        leaderboard = requests.get(f"http://127.0.0.1:{port}/leaderboard", params={"limit": 5}, timeout=10)
+        assert leaderboard.status_code == 200
+        assert [item["rank"] for item in leaderboard.json()["items"]][0] == 1
+        assert len(leaderboard.json()["items"]) == 5
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0
+    assert "GET /leaderboard?limit=5 -> 200" in output
+    assert "Traceback" not in output
