@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from hdoc.dal.users import UsersTable, to_item
 from hdoc.local.gateway import ITEMS_READ_HEADER, LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.local.seed import demo_participants
+from hdoc.models.participant import Participant
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 SIZES = (1_000, 10_000)
@@ -80,51 +82,53 @@ def old_leaderboard(runtime: LocalRuntime, table: str, samples: int, true_top: l
     }
 
 
+def measure_size(
+    runtime: LocalRuntime,
+    base: str,
+    session: requests.Session,
+    seeded: list[tuple[Participant, datetime]],
+    samples: int,
+) -> dict[str, Any]:
+    """Every request of the benchmark, on a store holding `seeded`."""
+    size = len(seeded)
+    usernames = [participant.id for participant, _ in seeded]
+    picker = random.Random(size)
+    middle = middle_cursor(session, base, 20, size)
+    true_top = [
+        participant.id
+        for participant, reached in sorted(seeded, key=lambda entry: to_item(*entry)["leaderboardKey"])[:10]
+    ]
+    return {
+        "GET /leaderboard?limit=10": measure(session, lambda _: f"{base}/leaderboard?limit=10", samples),
+        "GET /users/recent?limit=10": measure(session, lambda _: f"{base}/users/recent?limit=10", samples),
+        "GET /users?limit=20 (first page)": measure(session, lambda _: f"{base}/users?limit=20", samples),
+        "GET /users?limit=20 (middle page)": measure(
+            session, lambda _: f"{base}/users?limit=20&cursor={middle}", samples
+        ),
+        "GET /users/{username}": measure(
+            session, lambda _: f"{base}/users/{picker.choice(usernames)}", samples
+        ),
+        "old: one Scan + sort in memory": old_leaderboard(
+            runtime, runtime.table_name("UsersTable"), max(10, samples // 10), true_top
+        ),
+    }
+
+
 def run(samples: int) -> dict[str, Any]:
     results: dict[str, Any] = {"samples": samples, "sizes": {}}
+    everyone = list(demo_participants(max(SIZES), seed=2026))
     with LocalRuntime() as runtime:
         server = LocalServer(runtime, "127.0.0.1", 0).start()
-        base = server.url
-        table_name = runtime.table_name("UsersTable")
-        users = UsersTable(table_name)
-        everyone = list(demo_participants(max(SIZES), seed=2026))
-        written = 0
+        users = UsersTable(runtime.table_name("UsersTable"))
         session = requests.Session()
+        written = 0
         try:
             for size in SIZES:
                 users.put_many(everyone[written:size])
                 written = size
-                usernames = [participant.id for participant, _ in everyone[:size]]
-                picker = random.Random(size)
-                middle = middle_cursor(session, base, 20, size)
-                true_top = [
-                    to_item(participant, reached)["username"]
-                    for participant, reached in sorted(
-                        everyone[:size],
-                        key=lambda entry: to_item(*entry)["leaderboardKey"],
-                    )[:10]
-                ]
-                rows = {
-                    "GET /leaderboard?limit=10": measure(
-                        session, lambda _: f"{base}/leaderboard?limit=10", samples
-                    ),
-                    "GET /users/recent?limit=10": measure(
-                        session, lambda _: f"{base}/users/recent?limit=10", samples
-                    ),
-                    "GET /users?limit=20 (first page)": measure(
-                        session, lambda _: f"{base}/users?limit=20", samples
-                    ),
-                    "GET /users?limit=20 (middle page)": measure(
-                        session, lambda _: f"{base}/users?limit=20&cursor={middle}", samples
-                    ),
-                    "GET /users/{username}": measure(
-                        session, lambda _: f"{base}/users/{picker.choice(usernames)}", samples
-                    ),
-                    "old: one Scan + sort in memory": old_leaderboard(
-                        runtime, table_name, max(10, samples // 10), true_top
-                    ),
-                }
-                results["sizes"][str(size)] = rows
+                results["sizes"][str(size)] = measure_size(
+                    runtime, server.url, session, everyone[:size], samples
+                )
         finally:
             server.stop()
     return results
@@ -132,7 +136,8 @@ def run(samples: int) -> dict[str, Any]:
 
 def table(results: dict[str, Any]) -> str:
     lines = [
-        f"{'request':<36} {'participants':>12} {'items read':>10} {'limit+1':>7} {'median ms':>9} {'p95 ms':>7}",
+        f"{'request':<36} {'participants':>12} {'items read':>10} {'limit+1':>7} "
+        f"{'median ms':>9} {'p95 ms':>7}",
         "-" * 86,
     ]
     for size, rows in results["sizes"].items():

@@ -70,7 +70,7 @@ def test_hdoc_serve_prints_its_url_serves_the_demo_and_stops_cleanly_on_ctrl_c(p
 
         leaderboard = requests.get(f"http://127.0.0.1:{port}/leaderboard", params={"limit": 5}, timeout=10)
         assert leaderboard.status_code == 200
-        assert [item["rank"] for item in leaderboard.json()["items"]][0] == 1
+        assert leaderboard.json()["items"][0]["rank"] == 1
         assert len(leaderboard.json()["items"]) == 5
     finally:
         server.send_signal(signal.SIGINT)
