@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import importlib
+import json
 import logging
 import os
 import re
@@ -35,6 +36,7 @@ from hdoc.local.cfn import (
     load_template,
     parameter_values,
 )
+from hdoc.local.streams import StreamPoller, StreamSubscription
 
 # What the local runtime changes in the environment of the functions it runs, whatever the template.
 LOCAL_ENVIRONMENT = {
@@ -203,6 +205,7 @@ class LocalStack:
         finally:
             self._in_progress.discard(logical_id)
         self.resources[logical_id] = created
+        self.runtime.created[f"{self.name}.{logical_id}"] = created
         return created
 
     def _lookup(self, logical_id: str, attribute: str | None) -> Any:
@@ -247,15 +250,23 @@ class LocalRuntime:
         stack_name: str | None = None,
         parameters: dict[str, Any] | None = None,
         aws_endpoint: str | None = None,
+        poll_streams: bool = True,
     ) -> None:
         self.template = (template or default_template()).resolve()
         self.stage = stage
         self.stack_name = stack_name or f"hdoc-backend-{stage}"
         self.parameters = {"Stage": stage, "Architecture": "x86_64", **(parameters or {})}
         self.aws_endpoint = aws_endpoint
+        # Streams reach their consumers in the background; tests turn this off and call
+        # deliver_streams() to deliver exactly when they choose.
+        self.poll_streams = poll_streams
+        self.stream_events: list[tuple[LocalFunction, dict[str, Any]]] = []
+        self.subscriptions: list[StreamSubscription] = []
+        self._poller: StreamPoller | None = None
         self.functions: list[LocalFunction] = []
         self.routes: list[Route] = []
-        self.tables: dict[str, str] = {}  # "Stack.LogicalId" (nested path) -> physical table name
+        self.tables: dict[str, str] = {}  # "stack-name.LogicalId" -> physical table name
+        self.created: dict[str, Provisioned] = {}  # "stack-name.LogicalId" -> every created resource
         self.root: LocalStack | None = None
         self._moto: Any = None
         self._saved_environment: dict[str, str | None] = {}
@@ -265,6 +276,7 @@ class LocalRuntime:
             "AWS::DynamoDB::Table": _provision_table,
             "AWS::Serverless::Function": _provision_function,
             "AWS::Serverless::Api": _provision_api,
+            "AWS::SQS::Queue": _provision_queue,
         }
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -289,10 +301,43 @@ class LocalRuntime:
         self._set_environment(self._functions_environment())
         self._forget_cached_settings()
         aws.add_session_hook(_count_dynamodb_reads)
+        self._subscribe_to_streams()
         return self
+
+    def _subscribe_to_streams(self) -> None:
+        streams = self.client("dynamodbstreams")
+        for function, properties in self.stream_events:
+            self.subscriptions.append(
+                StreamSubscription.from_event(
+                    function.logical_id, function.invoke, properties, streams, self.send_to_queue
+                )
+            )
+        if self.poll_streams:
+            self._poller = StreamPoller(self.subscriptions)
+            self._poller.start()
+
+    def deliver_streams(self, rounds: int = 10) -> int:
+        """Deliver every pending stream record now, including records written while delivering."""
+        delivered = 0
+        for _ in range(rounds):
+            handled = sum(subscription.deliver_pending() for subscription in self.subscriptions)
+            delivered += handled
+            if handled == 0:
+                break
+        return delivered
+
+    def send_to_queue(self, queue_arn: str, message: dict[str, Any]) -> None:
+        """Send a JSON message to the queue with this ARN (an on-failure destination)."""
+        sqs = self.client("sqs")
+        queue_name = queue_arn.rsplit(":", 1)[-1]
+        queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
 
     def stop(self) -> None:
         """Stop the embedded AWS and restore the environment as it was."""
+        if self._poller is not None:
+            self._poller.stop()
+            self._poller = None
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
@@ -350,9 +395,17 @@ class LocalRuntime:
 
     def table_name(self, logical_id: str) -> str:
         """The physical name of the one table declared as `logical_id` in any stack."""
-        matches = [name for path, name in self.tables.items() if path.rsplit(".", 1)[-1] == logical_id]
+        return str(self.physical_id(logical_id))
+
+    def physical_id(self, logical_id: str) -> Any:
+        """What Ref gives for the one resource declared as `logical_id` in any stack."""
+        matches = [
+            created.ref
+            for path, created in self.created.items()
+            if path.rsplit(".", 1)[-1] == logical_id and created.ref is not NO_VALUE
+        ]
         if len(matches) != 1:
-            raise KeyError(f"{len(matches)} tables are declared as {logical_id}")
+            raise KeyError(f"{len(matches)} resources are declared as {logical_id}")
         return matches[0]
 
     # -- routing -----------------------------------------------------------------------------------
@@ -464,6 +517,8 @@ def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str
     )
     stack.runtime.functions.append(function)
     for event in function.events.values():
+        if event.get("Type") == "DynamoDB":
+            stack.runtime.stream_events.append((function, stack.evaluator.evaluate(event["Properties"])))
         if event.get("Type") == "Api":
             event_properties = stack.evaluator.evaluate(event["Properties"])
             stage = stack.evaluator.parameters.get("Stage", stack.runtime.stage)
@@ -482,6 +537,21 @@ def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str
 def _provision_api(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
     api_id = _random_suffix(10).lower()
     return Provisioned(ref=api_id, attributes={"RootResourceId": _random_suffix(10).lower()})
+
+
+def _provision_queue(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    declared = stack.evaluator.evaluate(properties)
+    name = physical_name(stack.name, logical_id)[:75]
+    attributes = {
+        key: str(value)
+        for key, value in declared.items()
+        if key in ("MessageRetentionPeriod", "VisibilityTimeout", "DelaySeconds")
+    }
+    if declared.get("FifoQueue"):
+        name, attributes["FifoQueue"] = f"{name}.fifo", "true"
+    url = stack.runtime.client("sqs").create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
+    return Provisioned(ref=url, attributes={"Arn": arn, "QueueName": name, "QueueUrl": url})
 
 
 def _provision_inert(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:

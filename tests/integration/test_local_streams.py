@@ -1,0 +1,115 @@
+"""The local runtime delivers table streams to the functions a template subscribes to them."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from hdoc.local.runtime import LocalRuntime
+from tests.conftest import ROOT
+from tests.fixtures import stream_consumer
+
+TEMPLATE = ROOT / "tests" / "fixtures" / "streams" / "template.yaml"
+
+
+@pytest.fixture
+def runtime() -> Iterator[LocalRuntime]:
+    stream_consumer.received.clear()
+    with LocalRuntime(TEMPLATE, poll_streams=False) as started:
+        yield started
+
+
+def put(runtime: LocalRuntime, *keys: str) -> None:
+    client = runtime.client("dynamodb")
+    for key in keys:
+        client.put_item(TableName=runtime.table_name("Things"), Item={"pk": {"S": key}})
+
+
+def delivered_keys() -> list[str]:
+    return [record["dynamodb"]["Keys"]["pk"]["S"] for batch in stream_consumer.received for record in batch]
+
+
+def test_records_arrive_in_order_in_batches_of_the_declared_size(runtime):
+    put(runtime, *[f"thing-{n}" for n in range(7)])
+
+    runtime.deliver_streams()
+
+    assert [len(batch) for batch in stream_consumer.received] == [3, 3, 1]
+    assert delivered_keys() == [f"thing-{n}" for n in range(7)]
+    first = stream_consumer.received[0][0]
+    assert first["eventName"] == "INSERT"
+    assert first["eventSourceARN"] == runtime.subscriptions[0].stream_arn
+    assert first["dynamodb"]["NewImage"] == {"pk": {"S": "thing-0"}}
+    assert isinstance(first["dynamodb"]["ApproximateCreationDateTime"], float)
+
+
+def test_records_are_delivered_once(runtime):
+    put(runtime, "a", "b")
+    runtime.deliver_streams()
+    put(runtime, "c")
+    runtime.deliver_streams()
+    runtime.deliver_streams()
+
+    assert delivered_keys() == ["a", "b", "c"]
+
+
+def test_a_reported_failure_is_retried_from_that_record_then_sent_to_the_failure_queue(runtime):
+    put(runtime, "ok-1", "poison-2", "ok-3", "ok-4")
+
+    runtime.deliver_streams()
+
+    batches = [
+        [record["dynamodb"]["Keys"]["pk"]["S"] for record in batch] for batch in stream_consumer.received
+    ]
+    # first try, then two retries from the poison record on; then the next batch goes on.
+    assert batches == [["ok-1", "poison-2", "ok-3"], ["poison-2", "ok-3"], ["poison-2", "ok-3"], ["ok-4"]]
+    sqs = runtime.client("sqs")
+    url = runtime.physical_id("FailedBatches")
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    info = json.loads(messages[0]["Body"])["DDBStreamBatchInfo"]
+    assert info["batchSize"] == 2
+
+
+def test_a_crashing_batch_is_bisected_so_the_good_records_get_through(runtime):
+    put(runtime, "ok-1", "ok-2", "crash-3")
+
+    runtime.deliver_streams()
+
+    succeeded = [
+        batch
+        for batch in stream_consumer.received
+        if not any(record["dynamodb"]["Keys"]["pk"]["S"].startswith("crash") for record in batch)
+    ]
+    assert sorted(record["dynamodb"]["Keys"]["pk"]["S"] for batch in succeeded for record in batch) == [
+        "ok-1",
+        "ok-2",
+    ]
+    assert runtime.subscriptions[0].failed_batches == 1
+
+
+def test_the_function_gets_its_environment_from_the_template(runtime):
+    import os
+
+    assert os.environ["THINGS_TABLE"] == runtime.table_name("Things")
+
+
+def test_an_external_endpoint_is_used_instead_of_the_embedded_aws():
+    from moto.server import ThreadedMotoServer
+
+    external = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    external.start()
+    try:
+        host, port = external.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        with LocalRuntime(TEMPLATE, aws_endpoint=endpoint, poll_streams=False) as runtime:
+            import boto3
+
+            tables = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1").list_tables()
+            assert runtime.table_name("Things") in tables["TableNames"]
+            assert runtime.aws_endpoint == endpoint
+            assert os.environ["AWS_ENDPOINT_URL"] == endpoint
+    finally:
+        external.stop()
