@@ -74,3 +74,15 @@ def local_api() -> Iterator[LocalApi]:
     finally:
         server.stop()
         runtime.stop()
+
+
+@pytest.fixture
+def empty_api() -> Iterator[LocalApi]:
+    """A backend of its own, with empty tables, for tests that change what is stored."""
+    runtime = LocalRuntime(TEMPLATE).start()
+    server = LocalServer(runtime, "127.0.0.1", 0).start()
+    try:
+        yield LocalApi(server.url, runtime, [])
+    finally:
+        server.stop()
+        runtime.stop()

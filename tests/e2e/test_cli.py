@@ -23,15 +23,17 @@ def test_hdoc_openapi_prints_the_document(capsys):
     assert json.loads(capsys.readouterr().out) == openapi_document()
 
 
-def test_hdoc_seed_adds_participants_to_a_running_server(local_api):
-    before = requests.get(f"{local_api.url}/users", params={"limit": 100}, timeout=10).json()["items"]
+def test_hdoc_seed_adds_participants_to_a_running_server(empty_api):
+    assert main(["seed", "--participants", "25", "--random-seed", "9", "--server", empty_api.url]) == 0
 
-    assert main(["seed", "--participants", "5", "--random-seed", "9", "--server", local_api.url]) == 0
-
-    after = requests.get(f"{local_api.url}/users", params={"limit": 100}, timeout=10).json()["items"]
-    assert len(after) == len(before) + 5
-    for added in {item["id"] for item in after} - {item["id"] for item in before}:
-        assert requests.get(f"{local_api.url}/users/{added}", timeout=10).status_code == 200
+    directory = requests.get(f"{empty_api.url}/users", params={"limit": 100}, timeout=10).json()["items"]
+    leaderboard = requests.get(f"{empty_api.url}/leaderboard", params={"limit": 3}, timeout=10).json()[
+        "items"
+    ]
+    assert len(directory) == 25
+    assert [entry["score"] for entry in leaderboard] == sorted(
+        (item["score"] for item in directory), reverse=True
+    )[:3]
 
 
 def test_hdoc_seed_without_a_server_says_so_and_fails(capsys):
