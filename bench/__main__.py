@@ -157,7 +157,7 @@ def table(results: dict[str, Any]) -> str:
                 extra = f"  partial={row['partial']} top10Correct={row['top10Correct']}"
             lines.append(
                 f"{name:<36} {int(size):>12,} {row['maxItemsRead']:>10,} {bound:>7} "
-                f"{row['medianMs']:>9.2f} {row.get('p95Ms', float('nan')):>7.2f}{extra}"
+                f"{row['medianMs']:>9.2f} {row.get('p95Ms', '-'):>7}{extra}"
             )
     return "\n".join(lines)
 
