@@ -30,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     from hdoc.local.seed import demo_participants
 
     _log_requests()
-    runtime = LocalRuntime(args.template, stage=args.stage, aws_endpoint=args.aws_endpoint)
+    runtime = LocalRuntime(args.template, stage=args.stage, dynamodb_endpoint=args.aws_endpoint)
     try:
         runtime.start()
         server = LocalServer(runtime, args.host, args.port)
@@ -83,7 +83,7 @@ def _seed(args: argparse.Namespace) -> int:
         return 1
     table = boto3.resource(
         "dynamodb",
-        endpoint_url=resources["awsEndpoint"],
+        endpoint_url=resources["dynamodbEndpoint"],
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
@@ -127,7 +127,7 @@ def parser() -> argparse.ArgumentParser:
         "--aws-endpoint",
         metavar="URL",
         default=None,
-        help="use this DynamoDB-compatible endpoint instead of the embedded one",
+        help="keep the tables at this DynamoDB-compatible endpoint instead of the embedded AWS",
     )
     serve.set_defaults(run=_serve)
 

@@ -96,7 +96,7 @@ def test_the_function_gets_its_environment_from_the_template(runtime):
     assert os.environ["THINGS_TABLE"] == runtime.table_name("Things")
 
 
-def test_an_external_endpoint_is_used_instead_of_the_embedded_aws():
+def test_an_external_dynamodb_endpoint_holds_the_tables():
     from moto.server import ThreadedMotoServer
 
     external = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -104,12 +104,12 @@ def test_an_external_endpoint_is_used_instead_of_the_embedded_aws():
     try:
         host, port = external.get_host_and_port()
         endpoint = f"http://{host}:{port}"
-        with LocalRuntime(TEMPLATE, aws_endpoint=endpoint, poll_streams=False) as runtime:
+        with LocalRuntime(TEMPLATE, dynamodb_endpoint=endpoint, poll_streams=False) as runtime:
             import boto3
 
             tables = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1").list_tables()
             assert runtime.table_name("Things") in tables["TableNames"]
-            assert runtime.aws_endpoint == endpoint
-            assert os.environ["AWS_ENDPOINT_URL"] == endpoint
+            assert runtime.aws_endpoint != endpoint
+            assert os.environ["AWS_ENDPOINT_URL_DYNAMODB"] == endpoint
     finally:
         external.stop()

@@ -159,6 +159,7 @@ class LocalGateway:
         """Where the embedded AWS is and what was created in it, for hdoc's own commands."""
         document = {
             "awsEndpoint": self.runtime.aws_endpoint,
+            "dynamodbEndpoint": self.runtime.dynamodb_endpoint,
             "tables": self.runtime.tables,
             "routes": [f"{route.method} {route.path}" for route in self.runtime.routes],
         }

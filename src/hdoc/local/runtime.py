@@ -249,14 +249,16 @@ class LocalRuntime:
         stage: str = "dev",
         stack_name: str | None = None,
         parameters: dict[str, Any] | None = None,
-        aws_endpoint: str | None = None,
+        dynamodb_endpoint: str | None = None,
         poll_streams: bool = True,
     ) -> None:
         self.template = (template or default_template()).resolve()
         self.stage = stage
         self.stack_name = stack_name or f"hdoc-backend-{stage}"
         self.parameters = {"Stage": stage, "Architecture": "x86_64", **(parameters or {})}
-        self.aws_endpoint = aws_endpoint
+        self.aws_endpoint: str | None = None  # the embedded AWS, once started
+        # DynamoDB (and its streams) can live elsewhere: any DynamoDB-compatible endpoint.
+        self.dynamodb_endpoint = dynamodb_endpoint
         # Streams reach their consumers in the background; tests turn this off and call
         # deliver_streams() to deliver exactly when they choose.
         self.poll_streams = poll_streams
@@ -283,18 +285,25 @@ class LocalRuntime:
 
     def start(self) -> LocalRuntime:
         """Start the embedded AWS and create everything the templates declare."""
-        if self.aws_endpoint is None:
-            from moto.server import ThreadedMotoServer
+        from moto.server import ThreadedMotoServer
 
-            from hdoc.local import moto_speedups
+        from hdoc.local import moto_speedups
 
-            moto_speedups.install()
-            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own request log
-            self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-            self._moto.start()
-            host, port = self._moto.get_host_and_port()
-            self.aws_endpoint = f"http://{host}:{port}"
-        self._set_environment({**LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL": self.aws_endpoint})
+        moto_speedups.install()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own request log
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.aws_endpoint = f"http://{host}:{port}"
+        self.dynamodb_endpoint = self.dynamodb_endpoint or self.aws_endpoint
+        self._set_environment(
+            {
+                **LOCAL_ENVIRONMENT,
+                "AWS_ENDPOINT_URL": self.aws_endpoint,
+                "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
+                "AWS_ENDPOINT_URL_DYNAMODB_STREAMS": self.dynamodb_endpoint,
+            }
+        )
         aws.reset()
         self.root = LocalStack(self, self.stack_name, self.template, self.parameters)
         self.root.provision_all()
@@ -390,8 +399,9 @@ class LocalRuntime:
     # -- AWS clients -------------------------------------------------------------------------------
 
     def client(self, service: str) -> Any:
-        """A boto3 client for the embedded AWS."""
-        return boto3.client(service, endpoint_url=self.aws_endpoint, region_name=REGION)
+        """A boto3 client for the embedded AWS (or the DynamoDB endpoint, for DynamoDB)."""
+        endpoint = self.dynamodb_endpoint if service in ("dynamodb", "dynamodbstreams") else self.aws_endpoint
+        return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
     def table_name(self, logical_id: str) -> str:
         """The physical name of the one table declared as `logical_id` in any stack."""
