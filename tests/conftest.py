@@ -86,3 +86,15 @@ def empty_api() -> Iterator[LocalApi]:
     finally:
         server.stop()
         runtime.stop()
+
+
+@pytest.fixture(scope="module")
+def accounts_api() -> Iterator[LocalApi]:
+    """A backend for tests that sign people up, so shared fixture data stays as seeded."""
+    runtime = LocalRuntime(TEMPLATE).start()
+    server = LocalServer(runtime, "127.0.0.1", 0).start()
+    try:
+        yield LocalApi(server.url, runtime, [])
+    finally:
+        server.stop()
+        runtime.stop()

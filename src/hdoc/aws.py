@@ -37,7 +37,14 @@ def dynamodb() -> Any:
     return session().resource("dynamodb", config=_CONFIG)
 
 
+@lru_cache(maxsize=1)
+def cognito() -> Any:
+    """The Cognito user pools client."""
+    return session().client("cognito-idp", config=_CONFIG)
+
+
 def reset() -> None:
     """Forget cached clients, e.g. after the endpoint in the environment changed."""
     dynamodb.cache_clear()
+    cognito.cache_clear()
     session.cache_clear()

@@ -97,6 +97,30 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> int:
+    import requests
+
+    from hdoc.local.gateway import TOKEN_PATH
+
+    try:
+        answer = requests.post(
+            f"{args.server.rstrip('/')}{TOKEN_PATH}",
+            json={"email": args.email, "admin": args.admin},
+            timeout=10,
+        )
+    except requests.RequestException:
+        print(
+            f"hdoc token: no local runtime answers at {args.server}; start one with `hdoc serve`.",
+            file=sys.stderr,
+        )
+        return 1
+    if answer.status_code != 200:
+        print(f"hdoc token: {answer.json().get('detail', answer.text)}", file=sys.stderr)
+        return 2
+    print(answer.json()["idToken"])
+    return 0
+
+
 def _openapi(_: argparse.Namespace) -> int:
     from hdoc.handlers.api_docs import openapi_json
 
@@ -136,6 +160,14 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--random-seed", type=int, default=None, metavar="S", help="same S, same participants")
     seed.add_argument("--server", default="http://127.0.0.1:3000", help="the local runtime's URL")
     seed.set_defaults(run=_seed)
+
+    token = commands.add_parser(
+        "token", help="sign a user in to a running `hdoc serve` (creating it if needed) and print an ID token"
+    )
+    token.add_argument("--email", required=True, help="the user's email address")
+    token.add_argument("--admin", action="store_true", help="also put the user in the admins group")
+    token.add_argument("--server", default="http://127.0.0.1:3000", help="the local runtime's URL")
+    token.set_defaults(run=_token)
 
     openapi = commands.add_parser("openapi", help="print the API's OpenAPI document")
     openapi.set_defaults(run=_openapi)

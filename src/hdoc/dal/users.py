@@ -1,8 +1,12 @@
-"""The USERS table: the only code that reads or writes participants in DynamoDB.
+"""The USERS table: the only code that reads or writes participants and accounts in DynamoDB.
 
 Participants are keyed by their lower-cased GitHub username (`pk`). Every participant also carries
 `participantList`, the partition of three sparse indexes, each answering one listing with one Query:
 ByUsername (sort: pk), Leaderboard (sort: leaderboardKey) and Recent (sort: joinedKey).
+
+Accounts (Cognito users) are keyed `account#{sub}` (no username contains '#'), and name the
+participant they own; the participant names its account in `accountSub`. Both links are written in
+one transaction, each conditional, so neither side can be claimed twice.
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
 from hdoc import aws
+from hdoc.logic.errors import ConflictError, NotFoundError, PreconditionFailedError
+from hdoc.models.account import Account, Profile
 from hdoc.models.participant import Participant
 
 PARTICIPANT_LIST = "participants"
+ACCOUNT_PREFIX = "account#"
 BY_USERNAME_INDEX = "ByUsername"
 LEADERBOARD_INDEX = "Leaderboard"
 RECENT_INDEX = "Recent"
@@ -60,6 +68,28 @@ class ParticipantRecord:
     joined_key: str
 
 
+@dataclass(frozen=True)
+class AccountRecord:
+    """An account, and the key of the participant it owns (if any)."""
+
+    account: Account
+    participant_pk: str | None
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    """A participant as its owner sees it, with its version (the ETag) and owner."""
+
+    profile: Profile
+    version: int
+    account_sub: str | None
+
+
+def account_key(sub: str) -> str:
+    """The key of a Cognito user's account record."""
+    return f"{ACCOUNT_PREFIX}{sub}"
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value)
@@ -75,6 +105,31 @@ def _to_record(item: dict[str, Any]) -> ParticipantRecord:
         leaderboard_key=fields["leaderboardKey"],
         joined_key=fields["joinedKey"],
     )
+
+
+def _to_profile(item: dict[str, Any]) -> ProfileRecord:
+    fields = {name: _plain(value) for name, value in item.items()}
+    fields["id"] = fields.pop("username")
+    return ProfileRecord(
+        profile=Profile.model_validate(fields),
+        version=int(fields.get("version", 1)),
+        account_sub=fields.get("accountSub"),
+    )
+
+
+def _to_account(item: dict[str, Any]) -> AccountRecord:
+    return AccountRecord(
+        account=Account(
+            id=item["pk"].removeprefix(ACCOUNT_PREFIX),
+            email=item.get("email", ""),
+            created_at=item["createdAt"],
+        ),
+        participant_pk=item.get("participant"),
+    )
+
+
+def _condition_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 def to_item(participant: Participant, score_reached_at: datetime) -> dict[str, Any]:
@@ -137,3 +192,147 @@ class UsersTable:
                 batch.put_item(Item=to_item(participant, score_reached_at))
                 written += 1
         return written
+
+    # -- accounts and the signed-in participant's own profile ----------------------------------------
+
+    def put_account(self, sub: str, email: str, created_at: datetime) -> bool:
+        """Create an account record unless it exists; whether it was created (so retries change nothing)."""
+        try:
+            self._table.put_item(
+                Item={"pk": account_key(sub), "email": email, "createdAt": timestamp(created_at)},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def get_account(self, sub: str) -> AccountRecord | None:
+        item = self._table.get_item(Key={"pk": account_key(sub)}).get("Item")
+        return None if item is None else _to_account(item)
+
+    def get_profile(self, pk: str) -> ProfileRecord | None:
+        item = self._table.get_item(Key={"pk": pk}).get("Item")
+        if item is None or item.get("participantList") != PARTICIPANT_LIST:
+            return None
+        return _to_profile(item)
+
+    def create_participant(self, sub: str, email: str, profile: Profile, now: datetime) -> ProfileRecord:
+        """Store a new participant owned by `sub`, in one transaction that also links the account.
+
+        ConflictError when the username already belongs to a participant, or the account already
+        owns one. Creates the account record too, if the PostConfirmation trigger never did.
+        """
+        item = to_item(profile, now)
+        item.update(accountSub=sub, version=1)
+        client = self._table.meta.client
+        try:
+            client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": item,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table.name,
+                            "Key": {"pk": account_key(sub)},
+                            "UpdateExpression": (
+                                "SET participant = :participant, email = if_not_exists(email, :email), "
+                                "createdAt = if_not_exists(createdAt, :now)"
+                            ),
+                            "ConditionExpression": "attribute_not_exists(participant)",
+                            "ExpressionAttributeValues": {
+                                ":participant": item["pk"],
+                                ":email": email,
+                                ":now": timestamp(now),
+                            },
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise ConflictError(
+                    "Your account already has a participant. Delete it (DELETE /me) to sign up with another "
+                    "GitHub username."
+                ) from error
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise ConflictError(
+                    f"The GitHub username '{profile.id}' already belongs to a participant."
+                ) from error
+            raise ConflictError(
+                "Someone else changed this account at the same time; please try again."
+            ) from error
+        return ProfileRecord(profile=profile, version=1, account_sub=sub)
+
+    def update_profile(
+        self, pk: str, sub: str, changes: dict[str, Any], expected_version: int | None
+    ) -> ProfileRecord:
+        """Apply `changes` (stored names; None removes) to the participant `sub` owns.
+
+        PreconditionFailedError when `expected_version` is given and no longer current.
+        """
+        names: dict[str, str] = {"#version": "version"}
+        values: dict[str, Any] = {":sub": sub, ":one": 1}
+        sets, removes = ["#version = #version + :one"], []
+        for index, (attribute, value) in enumerate(sorted(changes.items())):
+            names[f"#a{index}"] = attribute
+            if value is None:
+                removes.append(f"#a{index}")
+            else:
+                values[f":v{index}"] = value
+                sets.append(f"#a{index} = :v{index}")
+        condition = "attribute_exists(pk) AND accountSub = :sub"
+        if expected_version is not None:
+            condition += " AND #version = :expected"
+            values[":expected"] = expected_version
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            item = self._table.update_item(
+                Key={"pk": pk},
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )["Attributes"]
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            old = error.response.get("Item")
+            if not old or _plain(old.get("accountSub", {}).get("S")) != sub:
+                raise NotFoundError(
+                    "You have no participant yet: complete signup with POST /signup."
+                ) from error
+            current = old.get("version", {}).get("N")
+            raise PreconditionFailedError(
+                f"Your copy is out of date: the profile is now at version {current}. "
+                "GET /me for the current one and its ETag, then apply your change again."
+            ) from error
+        return _to_profile(item)
+
+    def delete_account(self, sub: str) -> str | None:
+        """Delete the account record and the participant it owns; the participant's key, if any."""
+        account = self.get_account(sub)
+        participant_pk = account.participant_pk if account else None
+        if participant_pk is not None:
+            try:
+                self._table.delete_item(
+                    Key={"pk": participant_pk},
+                    ConditionExpression="attribute_not_exists(pk) OR accountSub = :sub",
+                    ExpressionAttributeValues={":sub": sub},
+                )
+            except ClientError as error:
+                if not _condition_failed(error):
+                    raise
+        self._table.delete_item(Key={"pk": account_key(sub)})
+        return participant_pk

@@ -18,20 +18,36 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from hdoc.logic import profiles
 from hdoc.logic.cursors import CURSOR_RULE
-from hdoc.logic.errors import InvalidParameterError, NotFoundError
+from hdoc.logic.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidParameterError,
+    NotFoundError,
+    PreconditionFailedError,
+    UnauthorizedError,
+)
 from hdoc.logic.usernames import USERNAME_RULE
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from hdoc.observability import logger, tracer
 from hdoc.settings import settings
 
 PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
+MAX_BODY_BYTES = 16 * 1024
 
 # What each request parameter accepts, in words a person can act on.
 PARAMETER_RULES = {
     "username": USERNAME_RULE,
+    "githubUsername": USERNAME_RULE,
     "limit": "a whole number from 1 to 100",
     "cursor": CURSOR_RULE,
+    "name": profiles.NAME_RULE,
+    "twitterProfile": profiles.TWITTER_RULE,
+    "linkedinProfile": profiles.LINKEDIN_RULE,
+    "timezone": profiles.TIMEZONE_RULE,
+    "journeyRepo": profiles.JOURNEY_REPO_RULE,
+    "avatarImage": profiles.AVATAR_RULE,
 }
 
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": Problem}}}
@@ -80,12 +96,20 @@ def _parameter_name(location: Sequence[Any]) -> str:
 
 
 def _reason(error: dict[str, Any]) -> str:
-    name = str(error["loc"][-1]) if error.get("loc") else ""
-    if error.get("type") == "missing":
-        return "is required"
+    location = tuple(error.get("loc") or ())
+    name = str(location[-1]) if location else ""
+    kind = error.get("type")
+    if kind == "json_invalid":
+        return "is not valid JSON"
+    if kind == "missing":
+        return "is required" if len(location) > 1 else "is required: send a JSON object"
+    if kind == "extra_forbidden":
+        return "is not a field of this request; remove it"
+    if kind in ("model_attributes_type", "dict_type"):
+        return "must be a JSON object"
     if name in PARAMETER_RULES:
         return f"must be {PARAMETER_RULES[name]}"
-    return str(error.get("msg", "is not valid"))
+    return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
 def validation_problem(error: RequestValidationError) -> Response:
@@ -111,6 +135,24 @@ def _register_problems(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(NotFoundError)
     def _not_found(error: NotFoundError) -> Response:
         return problem(HTTPStatus.NOT_FOUND, "not-found", str(error))
+
+    @app.exception_handler(UnauthorizedError)
+    def _unauthorized(error: UnauthorizedError) -> Response:
+        return problem(
+            HTTPStatus.UNAUTHORIZED, "unauthorized", str(error), headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    @app.exception_handler(ForbiddenError)
+    def _forbidden(error: ForbiddenError) -> Response:
+        return problem(HTTPStatus.FORBIDDEN, "forbidden", str(error))
+
+    @app.exception_handler(ConflictError)
+    def _conflict(error: ConflictError) -> Response:
+        return problem(HTTPStatus.CONFLICT, "conflict", str(error))
+
+    @app.exception_handler(PreconditionFailedError)
+    def _stale(error: PreconditionFailedError) -> Response:
+        return problem(HTTPStatus.PRECONDITION_FAILED, "stale-version", str(error))
 
     @app.not_found
     def _no_route(_: RouteNotFoundError) -> Response:
@@ -154,6 +196,55 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
     return app
 
 
+def _body_size(event: dict[str, Any]) -> int:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return len(body) * 3 // 4
+    return len(body.encode("utf-8"))
+
+
+def _content_type(event: dict[str, Any]) -> str:
+    headers = event.get("headers") or {}
+    for name, value in headers.items():
+        if name.lower() == "content-type":
+            return str(value).split(";")[0].strip().lower()
+    return ""
+
+
+def _early_problem(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A problem for a body no route should even parse: too large, or not JSON."""
+    if _body_size(event) > MAX_BODY_BYTES:
+        return _problem_result(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+            "payload-too-large",
+            f"The request body is over {MAX_BODY_BYTES // 1024} KB; send at most {MAX_BODY_BYTES} bytes.",
+        )
+    content_type = _content_type(event)
+    if (
+        event.get("body")
+        and content_type
+        and not (content_type == "application/json" or content_type.endswith("+json"))
+    ):
+        return _problem_result(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            f"The body is {content_type}; send JSON with 'Content-Type: application/json'.",
+        )
+    return None
+
+
+def _problem_result(status: HTTPStatus, kind: str, detail: str) -> dict[str, Any]:
+    body = Problem(
+        type=f"{PROBLEM_TYPE_PREFIX}{kind}", title=status.phrase, status=status.value, detail=detail
+    )
+    return {
+        "statusCode": body.status,
+        "headers": {"Content-Type": PROBLEM_CONTENT_TYPE},
+        "body": body.model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }
+
+
 def lambda_handler_for(
     build: Callable[[], APIGatewayRestResolver],
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
@@ -167,6 +258,9 @@ def lambda_handler_for(
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        early = _early_problem(event)
+        if early is not None:
+            return early
         resolver = getattr(local, "resolver", None)
         if resolver is None:
             resolver = local.resolver = build()

@@ -9,11 +9,11 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from hdoc import __version__
-from hdoc.handlers import participants
+from hdoc.handlers import accounts, participants
 from hdoc.handlers.api import build_resolver, lambda_handler_for
 
 # Every router of the API; a new one is added here to appear in the document.
-API_ROUTERS: tuple[Router, ...] = (participants.router,)
+API_ROUTERS: tuple[Router, ...] = (participants.router, accounts.router)
 
 DESCRIPTION = (
     "The #100DaysOfCloud community website's API: participants, their progress and the leaderboard. "

@@ -185,6 +185,8 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, Any], wher
             value = declaration["Default"]
         else:
             raise TemplateError(f"{where}: parameter {name} has no value and no default")
+        if declaration.get("Type") == "CommaDelimitedList" and isinstance(value, str):
+            value = [item.strip() for item in value.split(",")]
         allowed = declaration.get("AllowedValues")
         if allowed is not None and str(value) not in [str(option) for option in allowed]:
             raise TemplateError(f"{where}: parameter {name}={value!r} is not one of {allowed}")

@@ -18,6 +18,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from hdoc.local.cfn import ACCOUNT_ID
+from hdoc.local.cognito import AuthorizationError
 from hdoc.local.runtime import LocalRuntime, Route
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, Problem
 
@@ -27,9 +28,12 @@ log = logging.getLogger("hdoc-local")
 ITEMS_READ_HEADER = "X-Hdoc-Items-Read"
 CALLS_HEADER = "X-Hdoc-Dynamodb-Calls"
 RESOURCES_PATH = "/_local/resources"
+TOKEN_PATH = "/_local/token"
 
 
-def proxy_event(request: Request, route: Route, path_parameters: dict[str, str]) -> dict[str, Any]:
+def proxy_event(
+    request: Request, route: Route, path_parameters: dict[str, str], claims: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The event API Gateway's REST proxy integration gives Lambda for this request."""
     headers: dict[str, list[str]] = {}
     for name, value in request.headers.items():
@@ -71,6 +75,7 @@ def proxy_event(request: Request, route: Route, path_parameters: dict[str, str])
                 "sourceIp": request.remote_addr or "127.0.0.1",
                 "userAgent": request.headers.get("User-Agent"),
             },
+            **({"authorizer": {"claims": claims}} if claims is not None else {}),
         },
         "body": body,
         "isBase64Encoded": encoded,
@@ -133,6 +138,8 @@ class LocalGateway:
     def respond(self, request: Request) -> Response:
         if request.path == RESOURCES_PATH and request.method == "GET":
             return self.resources()
+        if request.path == TOKEN_PATH and request.method == "POST":
+            return self.token(request)
         matched = self.runtime.route(request.method, request.path)
         if matched is None:
             allowed = self.runtime.methods_for(request.path)
@@ -147,13 +154,37 @@ class LocalGateway:
                 f"There is no route {request.method} {request.path}. GET /openapi.json lists every route.",
             )
         route, path_parameters = matched
-        event = proxy_event(request, route, path_parameters)
+        claims = None
+        if route.authorizer is not None:
+            assert self.runtime.cognito is not None
+            try:
+                claims = self.runtime.cognito.authorize(
+                    request.headers.get(route.authorizer.header), route.authorizer
+                )
+            except AuthorizationError as error:
+                log.info("authorizer refused %s %s: %s", request.method, request.path, error)
+                return problem_response(
+                    HTTPStatus.UNAUTHORIZED,
+                    "Sign in first: send a valid, unexpired ID token as 'Authorization: Bearer <token>'.",
+                    {"WWW-Authenticate": "Bearer"},
+                )
+        event = proxy_event(request, route, path_parameters, claims)
         try:
             return http_response(route.function.invoke(event))
         except Exception:
             # In AWS a crashed function is a 502 from API Gateway; the traceback goes to its logs.
             log.error("%s failed:\n%s", route.function.logical_id, traceback.format_exc())
             return problem_response(HTTPStatus.BAD_GATEWAY, "The function behind this route failed.")
+
+    def token(self, request: Request) -> Response:
+        """An ID token for an email, creating and confirming the user if needed (hdoc token)."""
+        assert self.runtime.cognito is not None
+        asked = request.get_json(silent=True) or {}
+        try:
+            token = self.runtime.cognito.id_token(str(asked.get("email", "")), admin=bool(asked.get("admin")))
+        except (ValueError, LookupError) as error:
+            return problem_response(HTTPStatus.BAD_REQUEST, str(error))
+        return Response(json.dumps({"idToken": token}), content_type="application/json")
 
     def resources(self) -> Response:
         """Where the embedded AWS is and what was created in it, for hdoc's own commands."""

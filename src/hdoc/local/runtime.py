@@ -36,6 +36,7 @@ from hdoc.local.cfn import (
     load_template,
     parameter_values,
 )
+from hdoc.local.cognito import Authorizer, LocalCognito, LocalUserPool
 from hdoc.local.streams import StreamPoller, StreamSubscription
 
 # What the local runtime changes in the environment of the functions it runs, whatever the template.
@@ -131,6 +132,7 @@ class Route:
     function: LocalFunction
     stage: str
     properties: dict[str, Any]
+    authorizer: Authorizer | None = None
 
     def match(self, path: str) -> tuple[dict[str, str], tuple[int, ...]] | None:
         """Path parameters and a specificity (literal beats parameter beats greedy), or None."""
@@ -270,6 +272,8 @@ class LocalRuntime:
         self.tables: dict[str, str] = {}  # "stack-name.LogicalId" -> physical table name
         self.created: dict[str, Provisioned] = {}  # "stack-name.LogicalId" -> every created resource
         self.root: LocalStack | None = None
+        self.apis: dict[str, dict[str, Any]] = {}  # REST API id -> its evaluated Auth settings
+        self.cognito: LocalCognito | None = None
         self._moto: Any = None
         self._saved_environment: dict[str, str | None] = {}
         self._provisioners: dict[str, Provisioner] = {
@@ -279,6 +283,9 @@ class LocalRuntime:
             "AWS::Serverless::Function": _provision_function,
             "AWS::Serverless::Api": _provision_api,
             "AWS::SQS::Queue": _provision_queue,
+            "AWS::Cognito::UserPool": _provision_user_pool,
+            "AWS::Cognito::UserPoolClient": _provision_user_pool_client,
+            "AWS::Cognito::UserPoolGroup": _provision_user_pool_group,
         }
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -287,9 +294,9 @@ class LocalRuntime:
         """Start the embedded AWS and create everything the templates declare."""
         from moto.server import ThreadedMotoServer
 
-        from hdoc.local import moto_speedups
+        from hdoc.local import moto_patches
 
-        moto_speedups.install()
+        moto_patches.install()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own request log
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
@@ -305,6 +312,7 @@ class LocalRuntime:
             }
         )
         aws.reset()
+        self.cognito = LocalCognito(self.client("cognito-idp"), self.aws_endpoint, self.invoke_function)
         self.root = LocalStack(self, self.stack_name, self.template, self.parameters)
         self.root.provision_all()
         self._set_environment(self._functions_environment())
@@ -324,6 +332,13 @@ class LocalRuntime:
         if self.poll_streams:
             self._poller = StreamPoller(self.subscriptions)
             self._poller.start()
+
+    def invoke_function(self, arn: str, event: dict[str, Any]) -> Any:
+        """Invoke the function with this ARN, as another AWS service would."""
+        for function in self.functions:
+            if function.arn == arn:
+                return function.invoke(event)
+        raise KeyError(f"no function has the ARN {arn}")
 
     def deliver_streams(self, rounds: int = 10) -> int:
         """Deliver every pending stream record now, including records written while delivering."""
@@ -532,13 +547,15 @@ def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str
         if event.get("Type") == "Api":
             event_properties = stack.evaluator.evaluate(event["Properties"])
             stage = stack.evaluator.parameters.get("Stage", stack.runtime.stage)
+            method = str(event_properties["Method"]).upper()
             stack.runtime.routes.append(
                 Route(
-                    method=str(event_properties["Method"]).upper(),
+                    method=method,
                     path=event_properties["Path"],
                     function=function,
                     stage=str(stage),
                     properties=event_properties,
+                    authorizer=_route_authorizer(stack.runtime, method, event_properties),
                 )
             )
     return Provisioned(ref=function.name, attributes={"Arn": function.arn})
@@ -546,7 +563,29 @@ def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str
 
 def _provision_api(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
     api_id = _random_suffix(10).lower()
+    stack.runtime.apis[api_id] = stack.evaluator.evaluate(properties.get("Auth", {}))
     return Provisioned(ref=api_id, attributes={"RootResourceId": _random_suffix(10).lower()})
+
+
+def _route_authorizer(
+    runtime: LocalRuntime, method: str, event_properties: dict[str, Any]
+) -> Authorizer | None:
+    """The Cognito authorizer API Gateway runs before this route, as SAM wires it."""
+    auth = runtime.apis.get(str(event_properties.get("RestApiId")), {})
+    name = event_properties.get("Auth", {}).get("Authorizer")
+    if name is None and method == "OPTIONS" and not auth.get("AddDefaultAuthorizerToCorsPreflight", True):
+        return None
+    name = name or auth.get("DefaultAuthorizer")
+    if name in (None, "NONE"):
+        return None
+    declared = auth.get("Authorizers", {}).get(name)
+    if declared is None or "UserPoolArn" not in declared:
+        raise TemplateError(
+            f"route {method} {event_properties.get('Path')}: no Cognito authorizer named {name}"
+        )
+    arns = declared["UserPoolArn"]
+    header = declared.get("Identity", {}).get("Header", "Authorization")
+    return Authorizer(pool_arns=tuple(arns if isinstance(arns, list) else [arns]), header=header)
 
 
 def _provision_queue(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
@@ -562,6 +601,73 @@ def _provision_queue(stack: LocalStack, logical_id: str, properties: dict[str, A
     url = stack.runtime.client("sqs").create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
     arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
     return Provisioned(ref=url, attributes={"Arn": arn, "QueueName": name, "QueueUrl": url})
+
+
+_USER_POOL_PROPERTIES = (
+    "Policies",
+    "UsernameAttributes",
+    "AutoVerifiedAttributes",
+    "UsernameConfiguration",
+    "AccountRecoverySetting",
+    "Schema",
+    "DeletionProtection",
+    "AdminCreateUserConfig",
+    "MfaConfiguration",
+)
+
+
+def _cognito(stack: LocalStack) -> LocalCognito:
+    assert stack.runtime.cognito is not None, "the runtime creates Cognito before the stacks"
+    return stack.runtime.cognito
+
+
+def _provision_user_pool(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    declared = stack.evaluator.evaluate(
+        {key: properties[key] for key in _USER_POOL_PROPERTIES if key in properties}
+    )
+    triggers = stack.evaluator.evaluate(properties.get("LambdaConfig", {}))
+    client = stack.runtime.client("cognito-idp")
+    pool = client.create_user_pool(PoolName=physical_name(stack.name, logical_id)[:128], **declared)[
+        "UserPool"
+    ]
+    _cognito(stack).pools[pool["Arn"]] = LocalUserPool(pool_id=pool["Id"], arn=pool["Arn"], triggers=triggers)
+    provider = f"cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+    return Provisioned(
+        ref=pool["Id"],
+        attributes={"Arn": pool["Arn"], "ProviderName": provider, "ProviderURL": f"https://{provider}"},
+    )
+
+
+def _pool_by_id(stack: LocalStack, pool_id: str) -> LocalUserPool:
+    for pool in _cognito(stack).pools.values():
+        if pool.pool_id == pool_id:
+            return pool
+    raise TemplateError(f"no user pool {pool_id}")
+
+
+def _provision_user_pool_client(
+    stack: LocalStack, logical_id: str, properties: dict[str, Any]
+) -> Provisioned:
+    declared = stack.evaluator.evaluate(properties)
+    pool = _pool_by_id(stack, declared["UserPoolId"])
+    # hdoc token signs users in with a password, which the website's client does not allow.
+    flows = [*declared.get("ExplicitAuthFlows", []), "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    created = stack.runtime.client("cognito-idp").create_user_pool_client(
+        UserPoolId=pool.pool_id,
+        ClientName=physical_name(stack.name, logical_id)[:128],
+        GenerateSecret=bool(declared.get("GenerateSecret", False)),
+        ExplicitAuthFlows=flows,
+    )["UserPoolClient"]
+    pool.client_ids.append(created["ClientId"])
+    return Provisioned(ref=created["ClientId"], attributes={"Name": created["ClientName"]})
+
+
+def _provision_user_pool_group(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    declared = stack.evaluator.evaluate(properties)
+    pool = _pool_by_id(stack, declared["UserPoolId"])
+    stack.runtime.client("cognito-idp").create_group(UserPoolId=pool.pool_id, GroupName=declared["GroupName"])
+    pool.groups.append(declared["GroupName"])
+    return Provisioned(ref=declared["GroupName"])
 
 
 def _provision_inert(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:

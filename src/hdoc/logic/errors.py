@@ -18,3 +18,19 @@ class InvalidParameterError(HdocError):
         super().__init__(f"'{parameter}' {reason}")
         self.parameter = parameter
         self.reason = reason
+
+
+class UnauthorizedError(HdocError):
+    """The request carries no usable identity."""
+
+
+class ForbiddenError(HdocError):
+    """The caller may not do this."""
+
+
+class ConflictError(HdocError):
+    """The request conflicts with what is stored (a username already taken, for example)."""
+
+
+class PreconditionFailedError(HdocError):
+    """The caller's copy is stale (If-Match no longer matches)."""

@@ -1,0 +1,147 @@
+"""The signed-in API: signup, and the participant's own profile, export and deletion."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from botocore.exceptions import ClientError
+
+from hdoc import aws
+from hdoc.dal.users import ProfileRecord
+from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
+from hdoc.handlers.tables import users_table
+from hdoc.logic import accounts
+from hdoc.logic.accounts import Caller
+from hdoc.logic.errors import UnauthorizedError
+from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
+from hdoc.settings import settings
+
+router = Router()
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="if-match",
+        max_length=200,
+        description='The ETag of your last copy ("3"); the change is refused with 412 if it is stale',
+    ),
+]
+
+
+def caller() -> Caller:
+    """The signed-in person, from the claims API Gateway's Cognito authorizer passes on."""
+    context = router.current_event.raw_event.get("requestContext") or {}
+    claims: dict[str, Any] = (context.get("authorizer") or {}).get("claims") or {}
+    if not claims.get("sub"):
+        raise UnauthorizedError("Sign in first: send your ID token as 'Authorization: Bearer <token>'.")
+    groups = str(claims.get("cognito:groups") or "").strip("[]").replace(",", " ").split()
+    return Caller(
+        sub=str(claims["sub"]),
+        email=str(claims.get("email", "")),
+        username=str(claims.get("cognito:username") or claims["sub"]),
+        groups=frozenset(groups),
+    )
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version an If-Match header asks for; -1 (never current) when it names none we issued."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() and len(tag) < 12 else -1
+
+
+def profile_response(record: ProfileRecord, status: HTTPStatus = HTTPStatus.OK) -> Response[Profile]:
+    headers = {"ETag": etag(record.version)}
+    if status == HTTPStatus.CREATED:
+        headers["Location"] = f"/users/{record.profile.id}"
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=record.profile,
+        headers=headers,
+    )
+
+
+def delete_sign_in(person: Caller) -> None:
+    """Delete the Cognito user; already gone is fine."""
+    try:
+        aws.cognito().admin_delete_user(UserPoolId=settings().user_pool_id, Username=person.username)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "UserNotFoundException":
+            raise
+
+
+@router.post(
+    "/signup",
+    summary="Become a participant: claim your GitHub username",
+    tags=["account"],
+    responses=documented_responses(Profile, 400, 401, 409, 413, 415, status=201),
+)
+def signup(request: Annotated[SignupRequest, Body()]) -> Response[Profile]:
+    return profile_response(accounts.signup(users_table(), caller(), request), HTTPStatus.CREATED)
+
+
+@router.get(
+    "/me",
+    summary="Your account and participant",
+    tags=["account"],
+    responses=documented_responses(Me, 401, 404),
+)
+def get_me() -> Response[Me]:
+    found, version = accounts.me(users_table(), caller())
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=found,
+        headers={"ETag": etag(version)},
+    )
+
+
+@router.patch(
+    "/me",
+    summary="Change your profile (send If-Match so no update is lost)",
+    tags=["account"],
+    responses=documented_responses(Profile, 400, 401, 404, 412, 413, 415),
+)
+def patch_me(patch: Annotated[ProfilePatch, Body()], if_match: IfMatch = None) -> Response[Profile]:
+    record = accounts.update_profile(users_table(), caller(), patch, expected_version(if_match))
+    return profile_response(record)
+
+
+@router.delete(
+    "/me",
+    summary="Delete your participant, your account and everything hdoc holds about you",
+    tags=["account"],
+    responses={204: {"description": "Deleted (or already gone)"}, **documented_responses(Me, 401)},
+)
+def delete_me() -> Response[None]:
+    accounts.delete(users_table(), caller(), delete_sign_in)
+    return Response(status_code=204, body=None)
+
+
+@router.get(
+    "/me/export",
+    summary="Everything hdoc holds about you, as one JSON document",
+    tags=["account"],
+    responses=documented_responses(Export, 401),
+)
+def export_me() -> Response[Export]:
+    document = accounts.export(users_table(), caller())
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=document,
+        headers={"Content-Disposition": 'attachment; filename="hdoc-export.json"'},
+    )
+
+
+lambda_handler = lambda_handler_for(lambda: build_resolver(router))

@@ -1,0 +1,93 @@
+"""A person's account: signing up as a participant, their own profile, export and deletion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from hdoc.dal.users import ProfileRecord, UsersTable
+from hdoc.logic.errors import InvalidParameterError, NotFoundError
+from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
+
+COMPLETE_SIGNUP = "You have no participant yet: complete signup with POST /signup."
+# Fields a participant may clear with null; the others always have a value.
+CLEARABLE = {"twitter_profile", "linkedin_profile", "avatar_image"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in person, from the ID token's claims."""
+
+    sub: str
+    email: str
+    username: str  # Cognito's username for the user (with email sign-in, the sub)
+    groups: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return "admins" in self.groups
+
+
+def signup(
+    users: UsersTable, caller: Caller, request: SignupRequest, now: datetime | None = None
+) -> ProfileRecord:
+    """Make the caller a participant under their GitHub username."""
+    now = now or datetime.now(UTC)
+    username = request.github_username
+    profile = Profile(
+        id=username,
+        name=request.name,
+        github_profile=f"https://github.com/{username}",
+        twitter_profile=request.twitter_profile,
+        linkedin_profile=request.linkedin_profile,
+        avatar_image=request.avatar_image,
+        date_joined=now,
+        timezone=request.timezone,
+        journey_repo=request.journey_repo or f"{username}/100DaysOfCloud",
+    )
+    return users.create_participant(caller.sub, caller.email, profile, now)
+
+
+def me(users: UsersTable, caller: Caller) -> tuple[Me, int]:
+    """The caller's account and participant, and the participant's version."""
+    account = users.get_account(caller.sub)
+    record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
+    if account is None or record is None:
+        raise NotFoundError(COMPLETE_SIGNUP)
+    return Me(account=account.account, participant=record.profile), record.version
+
+
+def update_profile(
+    users: UsersTable, caller: Caller, patch: ProfilePatch, expected_version: int | None
+) -> ProfileRecord:
+    """Apply the fields `patch` sets; with `expected_version`, only if the profile is still at it."""
+    changes: dict[str, Any] = {}
+    for name in sorted(patch.model_fields_set):
+        value = getattr(patch, name)
+        if value is None and name not in CLEARABLE:
+            alias = ProfilePatch.model_fields[name].alias or name
+            raise InvalidParameterError(alias, "cannot be cleared; leave it out to keep it as it is")
+        changes[ProfilePatch.model_fields[name].alias or name] = value
+    account = users.get_account(caller.sub)
+    if account is None or account.participant_pk is None:
+        raise NotFoundError(COMPLETE_SIGNUP)
+    return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
+
+
+def export(users: UsersTable, caller: Caller, now: datetime | None = None) -> Export:
+    """Everything hdoc holds about the caller."""
+    account = users.get_account(caller.sub)
+    record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
+    return Export(
+        exported_at=now or datetime.now(UTC),
+        account=account.account if account else None,
+        participant=record.profile if record else None,
+    )
+
+
+def delete(users: UsersTable, caller: Caller, delete_sign_in: Callable[[Caller], None]) -> None:
+    """Remove everything hdoc holds about the caller, then their sign-in. Safe to repeat."""
+    users.delete_account(caller.sub)
+    delete_sign_in(caller)

@@ -1,0 +1,80 @@
+"""A person's account, their own profile, and what they send to sign up or edit it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import ConfigDict, Field
+
+from hdoc.logic.profiles import (
+    AvatarUrl,
+    DisplayName,
+    GithubUsername,
+    JourneyRepo,
+    LinkedinSlug,
+    TimeZone,
+    TwitterHandle,
+)
+from hdoc.models.base import ApiModel
+from hdoc.models.participant import Participant
+
+
+class RequestModel(ApiModel):
+    """A request body: camelCase, and unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignupRequest(RequestModel):
+    """Claim a GitHub username and become a participant."""
+
+    github_username: GithubUsername
+    name: DisplayName
+    twitter_profile: TwitterHandle | None = None
+    linkedin_profile: LinkedinSlug | None = None
+    timezone: TimeZone = "UTC"
+    journey_repo: JourneyRepo | None = Field(
+        None, description="owner/name; {githubUsername}/100DaysOfCloud if left out"
+    )
+    avatar_image: AvatarUrl | None = None
+
+
+class ProfilePatch(RequestModel):
+    """The editable fields; those left out stay as they are, null clears an optional one."""
+
+    name: DisplayName | None = None
+    twitter_profile: TwitterHandle | None = None
+    linkedin_profile: LinkedinSlug | None = None
+    timezone: TimeZone | None = None
+    journey_repo: JourneyRepo | None = None
+    avatar_image: AvatarUrl | None = None
+
+
+class Profile(Participant):
+    """A participant as they see themselves: the public fields and their settings."""
+
+    timezone: str = "UTC"
+    journey_repo: str
+
+
+class Account(ApiModel):
+    """A signed-in person (a Cognito user)."""
+
+    id: str = Field(description="Cognito sub")
+    email: str
+    created_at: datetime
+
+
+class Me(ApiModel):
+    """GET /me: the account, and the participant it owns."""
+
+    account: Account
+    participant: Profile
+
+
+class Export(ApiModel):
+    """Everything hdoc holds about a person."""
+
+    exported_at: datetime
+    account: Account | None
+    participant: Profile | None

@@ -1,0 +1,204 @@
+"""Signing up and managing one's own participant, over HTTP, with tokens from the local user pool."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from hdoc.local.gateway import ITEMS_READ_HEADER
+
+PROBLEM = "application/problem+json"
+
+
+def token(api, email: str | None = None, admin: bool = False) -> str:
+    return api.runtime.cognito.id_token(email or f"{uuid.uuid4().hex[:10]}@example.com", admin=admin)
+
+
+def call(api, method: str, path: str, bearer: str | None = None, **kwargs) -> requests.Response:
+    headers = kwargs.pop("headers", {})
+    if bearer:
+        headers["Authorization"] = f"Bearer {bearer}"
+    return requests.request(method, f"{api.url}{path}", headers=headers, timeout=30, **kwargs)
+
+
+def username() -> str:
+    return f"Dev-{uuid.uuid4().hex[:8]}"
+
+
+def signup(api, bearer: str, name: str, **fields) -> requests.Response:
+    return call(
+        api, "POST", "/signup", bearer, json={"githubUsername": name, "name": "A Participant", **fields}
+    )
+
+
+def test_the_readme_walk_through(accounts_api):
+    api, me, name = accounts_api, token(accounts_api), username()
+
+    created = signup(api, me, name, twitterProfile="@dev_one", timezone="Europe/Paris")
+    assert created.status_code == 201
+    assert created.json()["journeyRepo"] == f"{name}/100DaysOfCloud"
+    assert created.json()["twitterProfile"] == "dev_one"
+    assert created.headers["Location"] == f"/users/{name}"
+
+    mine = call(api, "GET", "/me", me)
+    assert mine.status_code == 200
+    assert mine.json()["participant"]["id"] == name
+    version = mine.headers["ETag"]
+
+    patched = call(api, "PATCH", "/me", me, json={"name": "New Name"}, headers={"If-Match": version})
+    assert patched.status_code == 200
+    assert patched.headers["ETag"] != version
+    assert call(api, "GET", f"/users/{name.upper()}").json()["name"] == "New Name"
+
+    exported = call(api, "GET", "/me/export", me).json()
+    assert exported["participant"]["name"] == "New Name"
+    assert exported["account"]["id"]
+
+    assert call(api, "DELETE", "/me", me).status_code == 204
+    assert call(api, "GET", f"/users/{name}").status_code == 404
+
+
+def test_me_without_a_participant_says_to_complete_signup(accounts_api):
+    answer = call(accounts_api, "GET", "/me", token(accounts_api))
+
+    assert answer.status_code == 404
+    assert answer.headers["Content-Type"] == PROBLEM
+    assert "POST /signup" in answer.json()["detail"]
+
+
+def test_a_stale_if_match_is_a_412_and_changes_nothing(accounts_api):
+    api, me = accounts_api, token(accounts_api)
+    signup(api, me, username())
+    first = call(api, "GET", "/me", me).headers["ETag"]
+    assert call(api, "PATCH", "/me", me, json={"name": "One"}, headers={"If-Match": first}).status_code == 200
+
+    stale = call(api, "PATCH", "/me", me, json={"name": "Two"}, headers={"If-Match": first})
+
+    assert stale.status_code == 412
+    assert stale.headers["Content-Type"] == PROBLEM
+    assert call(api, "GET", "/me", me).json()["participant"]["name"] == "One"
+
+
+def test_github_username_is_not_editable(accounts_api):
+    api, me = accounts_api, token(accounts_api)
+    signup(api, me, username())
+
+    answer = call(api, "PATCH", "/me", me, json={"githubUsername": "someone-else"})
+
+    assert answer.status_code == 400
+    assert answer.json()["invalidParams"][0]["name"] == "githubUsername"
+
+
+def test_a_username_taken_or_a_second_participant_is_a_409(accounts_api):
+    api, first, second, name = accounts_api, token(accounts_api), token(accounts_api), username()
+    assert signup(api, first, name).status_code == 201
+
+    taken = signup(api, second, name.lower())
+    again = signup(api, first, username())
+
+    assert taken.status_code == again.status_code == 409
+    assert "already belongs" in taken.json()["detail"]
+    assert "already has a participant" in again.json()["detail"]
+
+
+def test_twenty_concurrent_signups_for_one_username_give_exactly_one_201(accounts_api):
+    api, name = accounts_api, username()
+    bearers = [token(api) for _ in range(20)]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(lambda bearer: signup(api, bearer, name).status_code, bearers))
+
+    assert sorted(statuses) == [201] + [409] * 19
+
+
+def test_twenty_concurrent_signups_by_one_account_give_exactly_one_participant(accounts_api):
+    api, me = accounts_api, token(accounts_api)
+    names = [username() for _ in range(20)]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(lambda name: signup(api, me, name).status_code, names))
+
+    assert sorted(statuses) == [201] + [409] * 19
+    owned = call(api, "GET", "/me", me).json()["participant"]["id"]
+    others = [name for name in names if name != owned]
+    assert all(call(api, "GET", f"/users/{name}").status_code == 404 for name in others)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"githubUsername": "-bad-", "name": "x"}, "githubUsername"),
+        ({"githubUsername": "ok-name", "name": ""}, "name"),
+        ({"githubUsername": "ok-name", "name": "x" * 101}, "name"),
+        (
+            {"githubUsername": "ok-name", "name": "x", "twitterProfile": "way_too_long_handle"},
+            "twitterProfile",
+        ),
+        ({"githubUsername": "ok-name", "name": "x", "linkedinProfile": "ab"}, "linkedinProfile"),
+        ({"githubUsername": "ok-name", "name": "x", "timezone": "Mars/Olympus"}, "timezone"),
+        ({"githubUsername": "ok-name", "name": "x", "journeyRepo": "no-slash"}, "journeyRepo"),
+        (
+            {"githubUsername": "ok-name", "name": "x", "avatarImage": "http://insecure.example/a.png"},
+            "avatarImage",
+        ),
+        ({"githubUsername": "ok-name", "name": "x", "isAdmin": True}, "isAdmin"),
+        ({"name": "x"}, "githubUsername"),
+    ],
+)
+def test_bad_signups_are_400s_that_name_the_field_and_change_nothing(accounts_api, body, field):
+    api, me = accounts_api, token(accounts_api)
+
+    answer = call(api, "POST", "/signup", me, json=body)
+
+    assert answer.status_code == 400
+    assert answer.headers["Content-Type"] == PROBLEM
+    assert field in [param["name"] for param in answer.json()["invalidParams"]]
+    assert call(api, "GET", "/me", me).status_code == 404
+
+
+def test_malformed_json_oversize_bodies_and_forms_get_clear_4xx(accounts_api):
+    api, me = accounts_api, token(accounts_api)
+    json_header = {"Content-Type": "application/json"}
+
+    malformed = call(api, "POST", "/signup", me, data="{not json", headers=json_header)
+    oversize = call(api, "POST", "/signup", me, data='{"name": "' + "x" * 17_000 + '"}', headers=json_header)
+    form = call(api, "POST", "/signup", me, data={"githubUsername": "x"})
+
+    assert (malformed.status_code, oversize.status_code, form.status_code) == (400, 413, 415)
+    assert "JSON" in malformed.json()["detail"]
+    assert all(answer.headers["Content-Type"] == PROBLEM for answer in (malformed, oversize, form))
+
+
+def test_me_reads_and_patch_writes_at_most_two_items(accounts_api):
+    api, me = accounts_api, token(accounts_api)
+    signup(api, me, username())
+
+    read = call(api, "GET", "/me", me)
+    patched = call(
+        api, "PATCH", "/me", me, json={"name": "Cheap"}, headers={"If-Match": read.headers["ETag"]}
+    )
+
+    assert int(read.headers[ITEMS_READ_HEADER]) <= 2
+    assert int(patched.headers[ITEMS_READ_HEADER]) <= 2
+
+
+def test_delete_me_leaves_nothing_of_the_participant_in_any_table_and_is_idempotent(accounts_api):
+    api, me, name = accounts_api, token(accounts_api), username()
+    signup(api, me, name)
+    sub = call(api, "GET", "/me", me).json()["account"]["id"]
+
+    assert call(api, "DELETE", "/me", me).status_code == 204
+    assert call(api, "DELETE", "/me", me).status_code == 204
+
+    client = api.runtime.client("dynamodb")
+    for table in api.runtime.tables.values():
+        for page in client.get_paginator("scan").paginate(TableName=table):
+            for item in page["Items"]:
+                assert sub not in str(item)
+                assert name.lower() not in str(item).lower()
+    pool = api.runtime.cognito.only_pool()
+    users = api.runtime.client("cognito-idp").list_users(UserPoolId=pool.pool_id, Filter=f'sub = "{sub}"')
+    assert users["Users"] == []
