@@ -107,7 +107,8 @@ def test_a_cursor_from_another_listing_is_a_400(users, handlers):
 
 
 def test_cors_answers_the_allowed_origins_only(users, handlers, runtime):
-    allowed = runtime.functions[0].environment["ALLOWED_ORIGINS"].split(",")[0]
+    origins = {function.environment.get("ALLOWED_ORIGINS") for function in runtime.functions} - {None}
+    allowed = origins.pop().split(",")[0]
 
     preflight = handlers.call("OPTIONS", "/leaderboard", headers={"Origin": allowed})
     foreign = handlers.call("OPTIONS", "/leaderboard", headers={"Origin": "https://elsewhere.example"})

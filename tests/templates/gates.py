@@ -54,8 +54,10 @@ NAMED_BY_NAME = {
     "AWS::Scheduler::ScheduleGroup",
     "AWS::Serverless::LayerVersion",
 }
-# Names that are not physical names of account-wide resources.
+# Names that are not physical names of account-wide resources, or that name another resource.
 NOT_PHYSICAL = {
+    ("AWS::Lambda::Permission", "FunctionName"),
+    ("AWS::Lambda::EventSourceMapping", "FunctionName"),
     ("AWS::Cognito::UserPoolGroup", "GroupName"),
     ("AWS::Cognito::UserPoolDomain", "Domain"),
     ("AWS::Route53::RecordSet", "Name"),

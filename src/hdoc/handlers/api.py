@@ -53,14 +53,11 @@ PARAMETER_RULES = {
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": Problem}}}
 
 
-def documented_responses(success: type[Any], *problems: int, status: int = 200) -> dict[int, Any]:
-    """OpenAPI responses of a route: its success model, and the problems it can answer with."""
-    responses: dict[int, Any] = {
-        status: {
-            "description": HTTPStatus(status).phrase,
-            "content": {"application/json": {"model": success}},
-        }
-    }
+def documented_responses(success: type[Any] | None, *problems: int, status: int = 200) -> dict[int, Any]:
+    """OpenAPI responses of a route: its success (a model, or None for an empty body) and problems."""
+    responses: dict[int, Any] = {status: {"description": HTTPStatus(status).phrase}}
+    if success is not None:
+        responses[status]["content"] = {"application/json": {"model": success}}
     for problem_status in problems:
         responses[problem_status] = {"description": HTTPStatus(problem_status).phrase, **PROBLEM_RESPONSE}
     return responses
