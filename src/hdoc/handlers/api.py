@@ -6,6 +6,7 @@ logic, typed output. Domain errors raised anywhere below become problems in `_re
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
@@ -216,6 +217,15 @@ def _early_problem(event: dict[str, Any]) -> dict[str, Any] | None:
             "payload-too-large",
             f"The request body is over {MAX_BODY_BYTES // 1024} KB; send at most {MAX_BODY_BYTES} bytes.",
         )
+    if event.get("body") and event.get("isBase64Encoded"):
+        try:
+            base64.b64decode(event["body"]).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return _problem_result(
+                HTTPStatus.BAD_REQUEST,
+                "invalid-request",
+                "The body is not UTF-8 text; send JSON encoded as UTF-8.",
+            )
     content_type = _content_type(event)
     if (
         event.get("body")

@@ -38,6 +38,8 @@ def openapi_json() -> str:
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses", {})
+            # A 204 has no body, whatever the function's return annotation says.
+            responses.get("204", {}).pop("content", None)
             # Request validation errors are answered as 400 problems (handlers/api.py), never 422.
             if responses.pop("422", None) is not None and "400" not in responses:
                 responses["400"] = {

@@ -233,6 +233,7 @@ class RequestStats:
     """What one request cost in DynamoDB."""
 
     items_read: int = 0
+    items_written: int = 0
     calls: list[str] = field(default_factory=list)
 
 
@@ -463,6 +464,24 @@ class LocalRuntime:
 
 def _count_dynamodb_reads(session: boto3.session.Session) -> None:
     session.events.register("after-call.dynamodb", _count_items_read, unique_id="hdoc-count-items-read")
+    session.events.register(
+        "before-parameter-build.dynamodb", _count_items_written, unique_id="hdoc-count-items-written"
+    )
+
+
+_SINGLE_WRITES = ("PutItem", "UpdateItem", "DeleteItem")
+
+
+def _count_items_written(params: dict[str, Any], model: Any, **_: Any) -> None:
+    stats = _request_stats.get()
+    if stats is None:
+        return
+    if model.name in _SINGLE_WRITES:
+        stats.items_written += 1
+    elif model.name == "TransactWriteItems":
+        stats.items_written += len(params.get("TransactItems", []))
+    elif model.name == "BatchWriteItem":
+        stats.items_written += sum(len(requests) for requests in params.get("RequestItems", {}).values())
 
 
 def _count_items_read(parsed: dict[str, Any], model: Any, **_: Any) -> None:
