@@ -114,3 +114,74 @@ def test_the_lambda_package_pins_the_same_dependencies_as_the_project():
     ]
     # boto3 comes with the Lambda runtime, so it is not packaged.
     assert sorted(packaged) == sorted(pin for pin in project if not pin.startswith("boto3"))
+
+
+def test_the_user_pool_is_configured_as_the_website_needs():
+    declared = resources(ROOT / "stacks" / "auth.yaml")
+    pool = declared["UserPool"]["Properties"]
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["AutoVerifiedAttributes"] == ["email"]
+    assert pool["UsernameConfiguration"] == {"CaseSensitive": False}
+    assert pool["Policies"]["PasswordPolicy"] == {
+        "MinimumLength": 8,
+        "RequireUppercase": True,
+        "RequireLowercase": True,
+        "RequireNumbers": True,
+        "RequireSymbols": False,
+    }
+    assert pool["AccountRecoverySetting"] == {
+        "RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]
+    }
+    assert pool["DeletionProtection"] == {"Fn::If": ["IsProd", "ACTIVE", "INACTIVE"]}
+    assert pool["LambdaConfig"] == {"PostConfirmation": {"Fn::GetAtt": ["PostConfirmationFunction", "Arn"]}}
+
+    client = declared["WebsiteClient"]["Properties"]
+    assert client["GenerateSecret"] is False
+    assert client["AllowedOAuthFlows"] == ["code"]
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert (client["IdTokenValidity"], client["AccessTokenValidity"], client["RefreshTokenValidity"]) == (
+        1,
+        1,
+        30,
+    )
+    assert client["TokenValidityUnits"] == {
+        "IdToken": "hours",
+        "AccessToken": "hours",
+        "RefreshToken": "days",
+    }
+    assert client["CallbackURLs"] == {"Ref": "CallbackUrls"}
+    assert declared["AdminsGroup"]["Properties"]["GroupName"] == "admins"
+    assert declared["HostedUiDomain"]["Type"] == "AWS::Cognito::UserPoolDomain"
+
+
+def test_the_trigger_answers_well_inside_cognitos_five_seconds_and_may_only_put_items():
+    declared = load_template(ROOT / "stacks" / "auth.yaml")
+    trigger = declared["Resources"]["PostConfirmationFunction"]["Properties"]
+    assert declared["Globals"]["Function"]["Timeout"] < 5
+    assert "Timeout" not in trigger
+    (statement,) = trigger["Policies"][0]["Statement"]
+    assert statement["Action"] == ["dynamodb:PutItem"]
+
+
+def test_signed_in_routes_use_the_cognito_authorizer_and_preflights_do_not():
+    for function in resources(ROOT / "stacks" / "api.yaml", "AWS::Serverless::Function").values():
+        for event in function["Properties"].get("Events", {}).values():
+            route = event["Properties"]
+            signed_in = route["Path"] in ("/signup", "/me", "/me/export") and route["Method"] != "OPTIONS"
+            assert (route.get("Auth") == {"Authorizer": "CognitoAuthorizer"}) == signed_in, route
+
+
+def test_no_iam_statement_grants_everything():
+    for path in TEMPLATES:
+        for logical_id, function in resources(path, "AWS::Serverless::Function").items():
+            for policy in function["Properties"].get("Policies", []):
+                for statement in policy.get("Statement", []):
+                    actions = (
+                        statement["Action"]
+                        if isinstance(statement["Action"], list)
+                        else [statement["Action"]]
+                    )
+                    assert not any(action in ("*", "*:*") or action.endswith(":*") for action in actions), (
+                        logical_id
+                    )
+                    assert statement.get("Resource") not in ("*", ["*"]), logical_id
