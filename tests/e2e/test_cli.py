@@ -80,3 +80,18 @@ def test_hdoc_serve_prints_its_url_serves_the_demo_and_stops_cleanly_on_ctrl_c(p
     assert server.returncode == 0
     assert "GET /leaderboard?limit=5 -> 200" in output
     assert "Traceback" not in output
+
+
+def test_hdoc_token_prints_an_id_token_the_api_accepts(empty_api, capsys):
+    assert main(["token", "--email", "Person@Example.com", "--server", empty_api.url]) == 0
+    bearer = capsys.readouterr().out.strip()
+
+    answer = requests.get(f"{empty_api.url}/me", headers={"Authorization": f"Bearer {bearer}"}, timeout=10)
+
+    assert answer.status_code == 404  # signed in, with no participant yet
+    assert "POST /signup" in answer.json()["detail"]
+
+
+def test_hdoc_token_refuses_what_is_not_an_email(empty_api, capsys):
+    assert main(["token", "--email", "not-an-email", "--server", empty_api.url]) == 2
+    assert "email" in capsys.readouterr().err
