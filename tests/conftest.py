@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,13 +63,13 @@ class LocalApi:
     participants: list[tuple[Participant, datetime]]
 
 
-@pytest.fixture(scope="session")
-def local_api() -> Iterator[LocalApi]:
-    """The whole backend on a free loopback port, seeded with `leaderboard_fixture()`."""
+@contextmanager
+def serving(participants: list[tuple[Participant, datetime]]) -> Iterator[LocalApi]:
+    """The whole backend of its own on a free loopback port, seeded with `participants`."""
     runtime = LocalRuntime(TEMPLATE).start()
     server = LocalServer(runtime, "127.0.0.1", 0).start()
-    participants = leaderboard_fixture()
-    UsersTable(runtime.table_name("UsersTable")).put_many(participants)
+    if participants:
+        UsersTable(runtime.table_name("UsersTable")).put_many(participants)
     try:
         yield LocalApi(server.url, runtime, participants)
     finally:
@@ -76,25 +77,22 @@ def local_api() -> Iterator[LocalApi]:
         runtime.stop()
 
 
+@pytest.fixture(scope="session")
+def local_api() -> Iterator[LocalApi]:
+    """The backend seeded with `leaderboard_fixture()`, shared by tests that only read."""
+    with serving(leaderboard_fixture()) as api:
+        yield api
+
+
 @pytest.fixture
 def empty_api() -> Iterator[LocalApi]:
     """A backend of its own, with empty tables, for tests that change what is stored."""
-    runtime = LocalRuntime(TEMPLATE).start()
-    server = LocalServer(runtime, "127.0.0.1", 0).start()
-    try:
-        yield LocalApi(server.url, runtime, [])
-    finally:
-        server.stop()
-        runtime.stop()
+    with serving([]) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")
 def accounts_api() -> Iterator[LocalApi]:
     """A backend for tests that sign people up, so shared fixture data stays as seeded."""
-    runtime = LocalRuntime(TEMPLATE).start()
-    server = LocalServer(runtime, "127.0.0.1", 0).start()
-    try:
-        yield LocalApi(server.url, runtime, [])
-    finally:
-        server.stop()
-        runtime.stop()
+    with serving([]) as api:
+        yield api

@@ -10,25 +10,15 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from hdoc.dal.users import UsersTable
 from hdoc.handlers.api_docs import openapi_document
-from hdoc.local.gateway import LocalServer
-from hdoc.local.runtime import LocalRuntime
-from tests.conftest import TEMPLATE, LocalApi, leaderboard_fixture
+from tests.conftest import LocalApi, leaderboard_fixture, serving
 
 
 @pytest.fixture(scope="module")
 def contract_api() -> Iterator[LocalApi]:
     """A backend of its own: the generated requests sign up, edit and delete."""
-    runtime = LocalRuntime(TEMPLATE).start()
-    server = LocalServer(runtime, "127.0.0.1", 0).start()
-    participants = leaderboard_fixture(30)
-    UsersTable(runtime.table_name("UsersTable")).put_many(participants)
-    try:
-        yield LocalApi(server.url, runtime, participants)
-    finally:
-        server.stop()
-        runtime.stop()
+    with serving(leaderboard_fixture(30)) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")
