@@ -109,3 +109,16 @@ def test_a_method_a_path_does_not_serve_is_a_405_problem(local_api):
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET, OPTIONS"
     assert response.headers["Content-Type"] == PROBLEM
+
+
+def test_the_openapi_document_marks_exactly_the_routes_behind_the_authorizer(local_api):
+    document = get(local_api, "/openapi.json").json()
+    secured = {
+        (path, method.upper())
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security")
+    }
+    protected = {(route.path, route.method) for route in local_api.runtime.routes if route.authorizer}
+    assert secured == protected
+    assert document["components"]["securitySchemes"]["cognitoIdToken"]["scheme"] == "bearer"

@@ -40,6 +40,9 @@ def openapi_json() -> str:
             responses = operation.get("responses", {})
             # A 204 has no body, whatever the function's return annotation says.
             responses.get("204", {}).pop("content", None)
+            # Routes that can answer 401 are the signed-in ones, behind the Cognito authorizer.
+            if "401" in responses:
+                operation["security"] = [{"cognitoIdToken": []}]
             # Request validation errors are answered as 400 problems (handlers/api.py), never 422.
             if responses.pop("422", None) is not None and "400" not in responses:
                 responses["400"] = {
@@ -48,6 +51,14 @@ def openapi_json() -> str:
                         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
                     },
                 }
+    document.setdefault("components", {})["securitySchemes"] = {
+        "cognitoIdToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A Cognito ID token of hdoc's user pool (locally: `hdoc token --email EMAIL`)",
+        }
+    }
     schemas = document.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
