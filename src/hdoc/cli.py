@@ -50,9 +50,8 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  curl '{url}/users/recent?limit=3'")
     print(f"  curl '{url}/users?limit=2'")
     print(f"  curl '{url}/openapi.json'")
-    print(
-        f'  TOKEN=$(hdoc token --email you@example.com --server {url})   # then: -H "Authorization: Bearer $TOKEN"'
-    )
+    print(f"  TOKEN=$(hdoc token --email you@example.com --server {url})")
+    print(f'  curl {url}/me -H "Authorization: Bearer $TOKEN"')
     print("Ctrl-C stops it.", flush=True)
     try:
         server.serve_forever()
