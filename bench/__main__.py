@@ -197,7 +197,10 @@ def run(samples: int, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
                 results["sizes"][str(size)] = measure_size(
                     runtime, server.url, session, everyone[:size], samples
                 )
-            results["accounts"] = measure_accounts(runtime, server.url, session, samples)
+                if "accounts" not in results:
+                    # At the smallest size: moto copies a whole table for every transaction, so
+                    # signups slow down with the table locally (items touched do not).
+                    results["accounts"] = measure_accounts(runtime, server.url, session, samples)
         finally:
             server.stop()
     return results
@@ -232,7 +235,7 @@ def table(results: dict[str, Any]) -> str:
     if accounts:
         lines += [
             "",
-            f"{'signed-in request (largest size)':<42} {'read':>5} {'written':>7} "
+            f"{'signed-in request (smallest size)':<42} {'read':>5} {'written':>7} "
             f"{'median ms':>9} {'p95 ms':>7}  calls",
             "-" * 86,
         ]
