@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from hdoc import aws
 from hdoc.dal.users import ProfileRecord
-from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
+from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
 from hdoc.handlers.tables import articles_table, users_table
 from hdoc.logic import accounts
 from hdoc.logic.accounts import Caller
@@ -34,7 +34,7 @@ IfMatch = Annotated[
 
 def caller() -> Caller:
     """The signed-in person, from the claims API Gateway's Cognito authorizer passes on."""
-    context = router.current_event.raw_event.get("requestContext") or {}
+    context = current_event().get("requestContext") or {}
     claims: dict[str, Any] = (context.get("authorizer") or {}).get("claims") or {}
     if not claims.get("sub"):
         raise UnauthorizedError("Sign in first: send your ID token as 'Authorization: Bearer <token>'.")

@@ -7,6 +7,7 @@ logic, typed output. Domain errors raised anywhere below become problems in `_re
 from __future__ import annotations
 
 import base64
+import contextvars
 import threading
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
@@ -36,6 +37,17 @@ from hdoc.observability import logger, tracer
 from hdoc.settings import settings
 
 PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
+
+# The event being handled, for this thread. Routers are shared module objects, so their
+# `current_event` belongs to whichever request set it last; this cannot be another request's.
+_current_event: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("hdoc_current_event")
+
+
+def current_event() -> dict[str, Any]:
+    """The API Gateway event of the request being handled."""
+    return _current_event.get()
+
+
 MAX_BODY_BYTES = 16 * 1024
 
 # What each request parameter accepts, in words a person can act on.
@@ -274,6 +286,7 @@ def lambda_handler_for(
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        _current_event.set(event)
         early = _early_problem(event, max_body_bytes)
         if early is not None:
             return early

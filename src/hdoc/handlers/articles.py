@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from hdoc.handlers.accounts import caller
-from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
+from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
 from hdoc.handlers.participants import Cursor, Limit, Username
 from hdoc.handlers.tables import articles_table, users_table
 from hdoc.logic import articles
@@ -116,10 +116,11 @@ def list_tags(limit: Limit = 20, cursor: Cursor = None) -> TagPage:
 )
 def articles_feed(tag: TagFilter = None) -> Response[str]:
     page = articles.listing(articles_table(), tag, None, FEED_SIZE, None)
-    event = router.current_event
-    host = event.headers.get("Host") or event.headers.get("host") or "localhost"
-    context = event.raw_event.get("requestContext") or {}
-    feed_url = f"https://{host}{context.get('path') or event.path}"
+    event = current_event()
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    host = headers.get("host") or "localhost"
+    context = event.get("requestContext") or {}
+    feed_url = f"https://{host}{context.get('path') or event.get('path', '')}"
     origins = settings().origins
     site = origins[0] if origins else f"https://{host}"
     return Response(
