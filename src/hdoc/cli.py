@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DEMO_PARTICIPANTS = 120
+DEMO_ARTICLES = 24
 
 
 def _log_requests() -> None:
@@ -39,9 +40,16 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"hdoc serve: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
     if args.seed == "demo":
+        from hdoc.dal.articles import ArticlesTable
         from hdoc.dal.users import UsersTable
+        from hdoc.local.seed import demo_articles
 
+        participants = [participant for participant, _ in demo_participants(DEMO_PARTICIPANTS, seed=100)]
         UsersTable(runtime.table_name("UsersTable")).put_many(demo_participants(DEMO_PARTICIPANTS, seed=100))
+        articles = ArticlesTable(runtime.table_name("ArticlesTable"))
+        for stored in demo_articles(participants[:30], DEMO_ARTICLES, seed=100):
+            articles.create(stored)
+        runtime.deliver_streams()  # the tag counter has counted them before the first request
     url = server.url
     print(f"hdoc is serving the {args.stage} stack's API at {url}  (embedded AWS: {runtime.aws_endpoint})")
     print(f"  {len(runtime.routes)} routes, {len(runtime.tables)} tables, from {runtime.template}")
@@ -49,6 +57,8 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  curl '{url}/leaderboard?limit=5'")
     print(f"  curl '{url}/users/recent?limit=3'")
     print(f"  curl '{url}/users?limit=2'")
+    print(f"  curl '{url}/tags?limit=5'")
+    print(f"  curl '{url}/feeds/articles.atom'")
     print(f"  curl '{url}/openapi.json'")
     print(f"  TOKEN=$(hdoc token --email you@example.com --server {url})")
     print(f'  curl {url}/me -H "Authorization: Bearer $TOKEN"')

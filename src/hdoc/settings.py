@@ -17,6 +17,7 @@ class Settings(BaseModel):
 
     stage: str = Field("dev", alias="STAGE")
     users_table_name: str = Field("", alias="USERS_TABLE_NAME")
+    articles_table_name: str = Field("", alias="ARTICLES_TABLE_NAME")
     allowed_origins: str = Field("", alias="ALLOWED_ORIGINS")
     user_pool_id: str = Field("", alias="USER_POOL_ID")
 

@@ -202,3 +202,19 @@ def test_delete_me_leaves_nothing_of_the_participant_in_any_table_and_is_idempot
     pool = api.runtime.cognito.only_pool()
     users = api.runtime.client("cognito-idp").list_users(UserPoolId=pool.pool_id, Filter=f'sub = "{sub}"')
     assert users["Users"] == []
+
+
+def test_concurrent_callers_each_see_their_own_account(accounts_api):
+    api = accounts_api
+    people = []
+    for _ in range(12):
+        bearer, name = token(api), username()
+        signup(api, bearer, name)
+        people.append((bearer, name))
+
+    def whose(person: tuple[str, str]) -> tuple[str, str]:
+        return call(api, "GET", "/me", person[0]).json()["participant"]["id"], person[1]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        for _ in range(3):
+            assert all(seen == expected for seen, expected in pool.map(whose, people))

@@ -166,8 +166,18 @@ def test_the_trigger_answers_well_inside_cognitos_five_seconds_and_may_only_put_
 def test_signed_in_routes_use_the_cognito_authorizer_and_preflights_do_not():
     for function in resources(ROOT / "stacks" / "api.yaml", "AWS::Serverless::Function").values():
         for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] != "Api":
+                continue
             route = event["Properties"]
-            signed_in = route["Path"] in ("/signup", "/me", "/me/export") and route["Method"] != "OPTIONS"
+            signed_in = route["Method"] != "OPTIONS" and (
+                route["Path"] in ("/signup", "/me", "/me/export")
+                or (route["Path"], route["Method"])
+                in (
+                    ("/users/{username}/articles", "POST"),
+                    ("/articles/{article_id}", "PUT"),
+                    ("/articles/{article_id}", "DELETE"),
+                )
+            )
             assert (route.get("Auth") == {"Authorizer": "CognitoAuthorizer"}) == signed_in, route
 
 
@@ -185,3 +195,33 @@ def test_no_iam_statement_grants_everything():
                         logical_id
                     )
                     assert statement.get("Resource") not in ("*", ["*"]), logical_id
+
+
+def test_the_articles_table_declares_every_index_the_code_queries():
+    from hdoc.dal import articles
+
+    table = resources(ROOT / "stacks" / "data.yaml")["ArticlesTable"]["Properties"]
+    indexes = {
+        index["IndexName"]: [key["AttributeName"] for key in index["KeySchema"]]
+        for index in table["GlobalSecondaryIndexes"]
+    }
+    assert indexes == {
+        articles.NEWEST_INDEX: ["feed", "feedKey"],
+        articles.BY_AUTHOR_INDEX: ["authorKey", "feedKey"],
+        articles.TAG_CLOUD_INDEX: ["cloud", "cloudKey"],
+    }
+    assert [key["AttributeName"] for key in table["KeySchema"]] == ["pk", "sk"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+def test_the_tag_counter_reports_partial_failures_bisects_and_keeps_what_fails():
+    counter = resources(ROOT / "stacks" / "api.yaml")["TagCounterFunction"]["Properties"]
+    (event,) = counter["Events"].values()
+    source = event["Properties"]
+    assert event["Type"] == "DynamoDB"
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BisectBatchOnFunctionError"] is True
+    assert 0 < source["MaximumRetryAttempts"] <= 10
+    assert source["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["TagCounterFailures", "Arn"]
+    }

@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 
 from hdoc import aws
 from hdoc.dal.users import ProfileRecord
-from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
-from hdoc.handlers.tables import users_table
+from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
+from hdoc.handlers.tables import articles_table, users_table
 from hdoc.logic import accounts
 from hdoc.logic.accounts import Caller
 from hdoc.logic.errors import UnauthorizedError
@@ -34,7 +34,7 @@ IfMatch = Annotated[
 
 def caller() -> Caller:
     """The signed-in person, from the claims API Gateway's Cognito authorizer passes on."""
-    context = router.current_event.raw_event.get("requestContext") or {}
+    context = current_event().get("requestContext") or {}
     claims: dict[str, Any] = (context.get("authorizer") or {}).get("claims") or {}
     if not claims.get("sub"):
         raise UnauthorizedError("Sign in first: send your ID token as 'Authorization: Bearer <token>'.")
@@ -124,7 +124,7 @@ def patch_me(patch: Annotated[ProfilePatch, Body()], if_match: IfMatch = None) -
     responses=documented_responses(None, 401, status=204),
 )
 def delete_me() -> Response[None]:
-    accounts.delete(users_table(), caller(), delete_sign_in)
+    accounts.delete(users_table(), articles_table(), caller(), delete_sign_in)
     return Response(status_code=204, body=None)
 
 
@@ -135,7 +135,7 @@ def delete_me() -> Response[None]:
     responses=documented_responses(Export, 401),
 )
 def export_me() -> Response[Export]:
-    document = accounts.export(users_table(), caller())
+    document = accounts.export(users_table(), articles_table(), caller())
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,

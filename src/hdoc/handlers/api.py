@@ -7,6 +7,7 @@ logic, typed output. Domain errors raised anywhere below become problems in `_re
 from __future__ import annotations
 
 import base64
+import contextvars
 import threading
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
@@ -30,11 +31,23 @@ from hdoc.logic.errors import (
     UnauthorizedError,
 )
 from hdoc.logic.usernames import USERNAME_RULE
+from hdoc.models.article import TAG_RULE, TAGS_RULE
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from hdoc.observability import logger, tracer
 from hdoc.settings import settings
 
 PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
+
+# The event being handled, for this thread. Routers are shared module objects, so their
+# `current_event` belongs to whichever request set it last; this cannot be another request's.
+_current_event: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("hdoc_current_event")
+
+
+def current_event() -> dict[str, Any]:
+    """The API Gateway event of the request being handled."""
+    return _current_event.get()
+
+
 MAX_BODY_BYTES = 16 * 1024
 
 # What each request parameter accepts, in words a person can act on.
@@ -49,6 +62,14 @@ PARAMETER_RULES = {
     "timezone": profiles.TIMEZONE_RULE,
     "journeyRepo": profiles.JOURNEY_REPO_RULE,
     "avatarImage": profiles.AVATAR_RULE,
+    "article_id": "an article id as the API gave it: 26 letters and digits (a ULID)",
+    "tag": TAG_RULE,
+    "tags": TAGS_RULE,
+    "author": USERNAME_RULE,
+    "title": "1 to 150 characters, not only spaces",
+    "description": "at most 300 characters",
+    "coverImage": "an https:// URL of at most 2,048 characters",
+    "canonicalUrl": "an https:// URL of at most 2,048 characters",
 }
 
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": Problem}}}
@@ -209,13 +230,13 @@ def _content_type(event: dict[str, Any]) -> str:
     return ""
 
 
-def _early_problem(event: dict[str, Any]) -> dict[str, Any] | None:
+def _early_problem(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any] | None:
     """A problem for a body no route should even parse: too large, or not JSON."""
-    if _body_size(event) > MAX_BODY_BYTES:
+    if _body_size(event) > max_body_bytes:
         return _problem_result(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             "payload-too-large",
-            f"The request body is over {MAX_BODY_BYTES // 1024} KB; send at most {MAX_BODY_BYTES} bytes.",
+            f"The request body is over {max_body_bytes // 1024} KB; send at most {max_body_bytes} bytes.",
         )
     if event.get("body") and event.get("isBase64Encoded"):
         try:
@@ -253,7 +274,7 @@ def _problem_result(status: HTTPStatus, kind: str, detail: str) -> dict[str, Any
 
 
 def lambda_handler_for(
-    build: Callable[[], APIGatewayRestResolver],
+    build: Callable[[], APIGatewayRestResolver], max_body_bytes: int = MAX_BODY_BYTES
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda entry point for the resolver `build` makes, on first use (not at import time).
 
@@ -265,7 +286,8 @@ def lambda_handler_for(
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        early = _early_problem(event)
+        _current_event.set(event)
+        early = _early_problem(event, max_body_bytes)
         if early is not None:
             return early
         resolver = getattr(local, "resolver", None)

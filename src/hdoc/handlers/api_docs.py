@@ -9,16 +9,19 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from hdoc import __version__
-from hdoc.handlers import accounts, participants
+from hdoc.handlers import accounts, articles, participants
 from hdoc.handlers.api import build_resolver, lambda_handler_for
 
 # Every router of the API; a new one is added here to appear in the document.
-API_ROUTERS: tuple[Router, ...] = (participants.router, accounts.router)
+API_ROUTERS: tuple[Router, ...] = (participants.router, accounts.router, articles.router)
 
 DESCRIPTION = (
     "The #100DaysOfCloud community website's API: participants, their progress and the leaderboard. "
     "Errors are RFC 9457 problem documents (application/problem+json)."
 )
+
+# GET routes whose success is not JSON, and their media type.
+NON_JSON_ROUTES = {articles.FEED_PATH: "application/atom+xml"}
 
 router = Router()
 
@@ -35,6 +38,11 @@ def openapi_json() -> str:
     document: dict[str, Any] = json.loads(
         app.get_openapi_json_schema(title="hdoc", version=__version__, description=DESCRIPTION)
     )
+    for path, media_type in NON_JSON_ROUTES.items():
+        # Powertools documents every success as JSON; these routes answer another media type.
+        document["paths"][path]["get"]["responses"]["200"]["content"] = {
+            media_type: {"schema": {"type": "string"}}
+        }
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses", {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.users import UsersTable
 from hdoc.settings import from_settings, settings
 
@@ -10,3 +11,9 @@ from hdoc.settings import from_settings, settings
 def users_table() -> UsersTable:
     """The USERS table named in this function's environment."""
     return UsersTable(settings().users_table_name)
+
+
+@from_settings
+def articles_table() -> ArticlesTable:
+    """The ARTICLES table named in this function's environment."""
+    return ArticlesTable(settings().articles_table_name)

@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import string
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -106,6 +107,9 @@ class LocalFunction:
     timeout_seconds: int
     memory_mb: int
     events: dict[str, Any]
+    # One warm container per function: Lambda never runs two events at once in one container, and
+    # handlers (Powertools routers among them) keep per-request state in module objects.
+    _container: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def arn(self) -> str:
@@ -116,8 +120,9 @@ class LocalFunction:
         return getattr(importlib.import_module(module_name), attribute)
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        """Call the handler as Lambda would, with a fresh context."""
-        return self.entry_point()(event, LocalContext(self))
+        """Call the handler as Lambda would, with a fresh context, one event at a time."""
+        with self._container:
+            return self.entry_point()(event, LocalContext(self))
 
 
 _PATH_PARAMETER = re.compile(r"^\{([A-Za-z0-9_]+)(\+?)\}$")

@@ -7,6 +7,7 @@ import random
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hdoc.logic import scoring
 from hdoc.models.participant import Participant
@@ -186,3 +187,74 @@ def demo_participants(
         )
         reached_at = joined + (now - joined) * rng.uniform(0.5, 1)
         yield participant, reached_at
+
+
+DEMO_TOPICS = (
+    ("VPC", "networking"),
+    ("IAM", "security"),
+    ("Lambda", "serverless"),
+    ("S3", "storage"),
+    ("DynamoDB", "databases"),
+    ("CloudFront", "networking"),
+    ("Terraform", "iac"),
+    ("Kubernetes", "containers"),
+    ("Azure Functions", "azure"),
+    ("Cloud Run", "gcp"),
+    ("Step Functions", "serverless"),
+    ("ECS", "containers"),
+    ("CloudWatch", "observability"),
+    ("Route 53", "networking"),
+    ("GitHub Actions", "devops"),
+    ("SAM", "iac"),
+)
+DEMO_TITLES = (
+    "Day {day}: my first steps with {topic}",
+    "What {topic} taught me on day {day}",
+    "{topic} in practice: notes from day {day}",
+    "Day {day}: I broke {topic}, then fixed it",
+)
+
+
+def demo_articles(authors: list[Participant], count: int, *, seed: int | None = None) -> Iterator[Any]:
+    """`count` articles by `authors`, on cloud topics, as StoredArticles ready to write."""
+    from ulid import ULID
+
+    from hdoc.dal.articles import StoredArticle, feed_key
+    from hdoc.logic.articles import reading_time_minutes, slug_for
+    from hdoc.models.article import Article
+
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    for _ in range(count):
+        author = rng.choice(authors)
+        topic, area = rng.choice(DEMO_TOPICS)
+        title = rng.choice(DEMO_TITLES).format(day=rng.randrange(1, 101), topic=topic)
+        body = "\n\n".join(
+            f"Today I worked with {topic}. "
+            + " ".join(
+                rng.choice(("It", "This", "The console", "The docs"))
+                + " "
+                + rng.choice(
+                    ("surprised me.", "was easier than I thought.", "took a while.", "clicked at last.")
+                )
+                for _ in range(rng.randrange(5, 40))
+            )
+            for _ in range(rng.randrange(2, 6))
+        )
+        tags = sorted(
+            {area, topic.lower().replace(" ", "-"), rng.choice(("aws", "azure", "gcp", "100daysofcloud"))}
+        )[:4]
+        written = now - timedelta(days=rng.uniform(0, 200))
+        article = Article(
+            id=str(ULID.from_datetime(written)),
+            slug=slug_for(title),
+            title=title,
+            description=f"Notes on {topic} from my #100DaysOfCloud journey.",
+            body=body,
+            tags=tags,
+            author=author.id,
+            created_at=written,
+            updated_at=written,
+            reading_time_minutes=reading_time_minutes(body),
+        )
+        yield StoredArticle(article, author.id.lower(), feed_key(article))

@@ -108,12 +108,15 @@ class StreamSubscription:
         handled = 0
         with self._lock:
             for shard in self._shards():
-                records = self._records_after(shard, self.checkpoints.get(shard))
-                for start in range(0, len(records), self.batch_size):
-                    batch = records[start : start + self.batch_size]
-                    self._deliver(batch)
-                    self.checkpoints[shard] = batch[-1]["dynamodb"]["SequenceNumber"]
-                    handled += len(batch)
+                while True:
+                    records = self._records_after(shard, self.checkpoints.get(shard))
+                    if not records:
+                        break
+                    for start in range(0, len(records), self.batch_size):
+                        batch = records[start : start + self.batch_size]
+                        self._deliver(batch)
+                        self.checkpoints[shard] = batch[-1]["dynamodb"]["SequenceNumber"]
+                        handled += len(batch)
         return handled
 
     def _event(self, batch: list[dict[str, Any]]) -> dict[str, Any]:

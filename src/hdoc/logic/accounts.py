@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.users import ProfileRecord, UsersTable
 from hdoc.logic.errors import InvalidParameterError, NotFoundError
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
@@ -76,18 +77,26 @@ def update_profile(
     return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
 
 
-def export(users: UsersTable, caller: Caller, now: datetime | None = None) -> Export:
+def export(users: UsersTable, articles: ArticlesTable, caller: Caller, now: datetime | None = None) -> Export:
     """Everything hdoc holds about the caller."""
     account = users.get_account(caller.sub)
     record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
+    written = articles.all_by_author(account.participant_pk) if account and account.participant_pk else []
     return Export(
         exported_at=now or datetime.now(UTC),
         account=account.account if account else None,
         participant=record.profile if record else None,
+        articles=[stored.article for stored in written],
     )
 
 
-def delete(users: UsersTable, caller: Caller, delete_sign_in: Callable[[Caller], None]) -> None:
-    """Remove everything hdoc holds about the caller, then their sign-in. Safe to repeat."""
+def delete(
+    users: UsersTable, articles: ArticlesTable, caller: Caller, delete_sign_in: Callable[[Caller], None]
+) -> None:
+    """Remove everything hdoc holds about the caller (articles first), then their sign-in. Safe to repeat."""
+    account = users.get_account(caller.sub)
+    if account is not None and account.participant_pk is not None:
+        for stored in articles.all_by_author(account.participant_pk):
+            articles.delete(stored)  # its tag entries go with it, and the counter uncounts them
     users.delete_account(caller.sub)
     delete_sign_in(caller)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from hdoc.logic.profiles import (
     AvatarUrl,
@@ -15,14 +15,9 @@ from hdoc.logic.profiles import (
     TimeZone,
     TwitterHandle,
 )
-from hdoc.models.base import ApiModel
+from hdoc.models.article import Article
+from hdoc.models.base import ApiModel, RequestModel
 from hdoc.models.participant import Participant
-
-
-class RequestModel(ApiModel):
-    """A request body: camelCase, and unknown fields are refused."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class SignupRequest(RequestModel):
@@ -78,3 +73,4 @@ class Export(ApiModel):
     exported_at: datetime
     account: Account | None
     participant: Profile | None
+    articles: list[Article] = Field(default_factory=list)

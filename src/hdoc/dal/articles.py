@@ -1,0 +1,288 @@
+"""The ARTICLES table: the only code that reads or writes articles, tag entries and tag counts.
+
+- an article: pk `article#{id}`, sk `article`; in the Newest index (feed, feedKey) and the ByAuthor
+  index (authorKey, feedKey);
+- a tag entry per tag it carries: pk `tag#{tag}`, sk `{feedKey}` (a summary copy), so an article
+  with several tags appears under each, and a tag's listing is a Query on the table;
+- a tag count: pk `tagcount#{tag}`, sk `count`; in the TagCloud index (cloud, cloudKey) while above
+  zero. Counts follow tag entries through the table's stream (`apply_tag_change`), with one marker
+  item per counted entry so that a record delivered twice is counted once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from hdoc import aws
+from hdoc.dal.users import timestamp
+from hdoc.logic.errors import NotFoundError
+from hdoc.models.article import Article, ArticleSummary, TagCount
+
+NEWEST_INDEX = "Newest"
+BY_AUTHOR_INDEX = "ByAuthor"
+TAG_CLOUD_INDEX = "TagCloud"
+FEED = "articles"
+CLOUD = "tags"
+ARTICLE_SK = "article"
+COUNT_SK = "count"
+COUNT_CEILING = 10**9 - 1
+FEED_KEY_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[0-9A-HJKMNP-TV-Z]{26}$"
+CLOUD_KEY_PATTERN = r"^\d{9}#[a-z0-9-]{2,30}$"
+
+
+def article_key(article_id: str) -> dict[str, str]:
+    return {"pk": f"article#{article_id}", "sk": ARTICLE_SK}
+
+
+def feed_key(summary: ArticleSummary) -> str:
+    """Newest-first order: creation time, then id (a ULID, itself time-ordered)."""
+    return f"{timestamp(summary.created_at)}#{summary.id}"
+
+
+def cloud_key(count: int, tag: str) -> str:
+    """Most used first, ties by name, as one ascending key."""
+    return f"{COUNT_CEILING - count:09d}#{tag}"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article: Article
+    author_key: str
+    feed_key: str
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _plain(value) for name, value in item.items()}
+
+
+def _summary_item(summary: ArticleSummary) -> dict[str, Any]:
+    fields = ArticleSummary.model_validate(summary.model_dump()).model_dump(by_alias=True, mode="json")
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _article_item(stored: StoredArticle) -> dict[str, Any]:
+    item = stored.article.model_dump(by_alias=True, mode="json", exclude_none=True)
+    item.update(
+        article_key(stored.article.id), feed=FEED, feedKey=stored.feed_key, authorKey=stored.author_key
+    )
+    return item
+
+
+def _entry_item(stored: StoredArticle, tag: str) -> dict[str, Any]:
+    return {**_summary_item(stored.article), "pk": f"tag#{tag}", "sk": stored.feed_key, "articleTag": tag}
+
+
+def _reasons(error: ClientError) -> list[str | None]:
+    return [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+
+
+class ArticlesTable:
+    """Reads and writes the ARTICLES table."""
+
+    def __init__(self, table_name: str) -> None:
+        self._table = aws.dynamodb().Table(table_name)
+
+    @property
+    def _client(self) -> Any:
+        return self._table.meta.client
+
+    def _put(self, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
+        request: dict[str, Any] = {"TableName": self._table.name, "Item": item}
+        if condition:
+            request["ConditionExpression"] = condition
+        return {"Put": request}
+
+    def _delete(self, key: dict[str, str]) -> dict[str, Any]:
+        return {"Delete": {"TableName": self._table.name, "Key": key}}
+
+    # -- articles ------------------------------------------------------------------------------------
+
+    def create(self, stored: StoredArticle) -> None:
+        """The article and its tag entries, in one transaction."""
+        self._client.transact_write_items(
+            TransactItems=[
+                self._put(_article_item(stored), "attribute_not_exists(pk)"),
+                *(self._put(_entry_item(stored, tag)) for tag in stored.article.tags),
+            ]
+        )
+
+    def get(self, article_id: str) -> StoredArticle | None:
+        item = self._table.get_item(Key=article_key(article_id)).get("Item")
+        if item is None:
+            return None
+        fields = _fields(item)
+        return StoredArticle(Article.model_validate(fields), fields["authorKey"], fields["feedKey"])
+
+    def replace(self, old: StoredArticle, new: StoredArticle) -> None:
+        """The edited article, its entries refreshed, its dropped tags' entries removed: one transaction.
+
+        NotFoundError if the article was deleted or changed hands meanwhile.
+        """
+        dropped = set(old.article.tags) - set(new.article.tags)
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": _article_item(new),
+                            "ConditionExpression": "authorKey = :author AND updatedAt = :seen",
+                            "ExpressionAttributeValues": {
+                                ":author": old.author_key,
+                                ":seen": _article_item(old)["updatedAt"],
+                            },
+                        }
+                    },
+                    *(self._delete({"pk": f"tag#{tag}", "sk": old.feed_key}) for tag in sorted(dropped)),
+                    *(self._put(_entry_item(new, tag)) for tag in new.article.tags),
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise NotFoundError(
+                    f"Article {old.article.id} changed or was deleted meanwhile; GET it and try again."
+                ) from error
+            raise
+
+    def delete(self, stored: StoredArticle) -> None:
+        """The article and its tag entries, in one transaction (deleting nothing twice is fine)."""
+        self._client.transact_write_items(
+            TransactItems=[
+                self._delete(article_key(stored.article.id)),
+                *(self._delete({"pk": f"tag#{tag}", "sk": stored.feed_key}) for tag in stored.article.tags),
+            ]
+        )
+
+    # -- listings: one Query each, at most limit + 1 items read ---------------------------------------
+
+    def _page(
+        self, request: dict[str, Any], limit: int, after: dict[str, str] | None
+    ) -> tuple[list[dict[str, Any]], bool]:
+        request = {**request, "Limit": limit + 1, "ScanIndexForward": request.get("ScanIndexForward", False)}
+        if after is not None:
+            request["ExclusiveStartKey"] = after
+        items = self._table.query(**request)["Items"]
+        return [_fields(item) for item in items[:limit]], len(items) > limit
+
+    def newest(self, limit: int, after: str | None) -> tuple[list[ArticleSummary], bool]:
+        start = None
+        if after:
+            start = {"feed": FEED, "feedKey": after, **article_key(after.rsplit("#", 1)[1])}
+        items, more = self._page(
+            {"IndexName": NEWEST_INDEX, "KeyConditionExpression": Key("feed").eq(FEED)}, limit, start
+        )
+        return [ArticleSummary.model_validate(item) for item in items], more
+
+    def by_author(self, author_key: str, limit: int, after: str | None) -> tuple[list[ArticleSummary], bool]:
+        start = None
+        if after:
+            start = {"authorKey": author_key, "feedKey": after, **article_key(after.rsplit("#", 1)[1])}
+        items, more = self._page(
+            {"IndexName": BY_AUTHOR_INDEX, "KeyConditionExpression": Key("authorKey").eq(author_key)},
+            limit,
+            start,
+        )
+        return [ArticleSummary.model_validate(item) for item in items], more
+
+    def by_tag(self, tag: str, limit: int, after: str | None) -> tuple[list[ArticleSummary], bool]:
+        start = {"pk": f"tag#{tag}", "sk": after} if after else None
+        items, more = self._page({"KeyConditionExpression": Key("pk").eq(f"tag#{tag}")}, limit, start)
+        return [ArticleSummary.model_validate(item) for item in items], more
+
+    def tags(self, limit: int, after: str | None) -> tuple[list[TagCount], bool]:
+        start = None
+        if after:
+            tag = after.split("#", 1)[1]
+            start = {"cloud": CLOUD, "cloudKey": after, "pk": f"tagcount#{tag}", "sk": COUNT_SK}
+        items, more = self._page(
+            {
+                "IndexName": TAG_CLOUD_INDEX,
+                "KeyConditionExpression": Key("cloud").eq(CLOUD),
+                "ScanIndexForward": True,
+            },
+            limit,
+            start,
+        )
+        return [TagCount(tag=item["tag"], count=item["count"]) for item in items], more
+
+    def all_by_author(self, author_key: str) -> list[StoredArticle]:
+        """Every article of an author (for deleting an account), page by page."""
+        found: list[StoredArticle] = []
+        request: dict[str, Any] = {
+            "IndexName": BY_AUTHOR_INDEX,
+            "KeyConditionExpression": Key("authorKey").eq(author_key),
+        }
+        while True:
+            answer = self._table.query(**request)
+            for item in answer["Items"]:
+                stored = self.get(str(item["id"]))
+                if stored is not None:
+                    found.append(stored)
+            if "LastEvaluatedKey" not in answer:
+                return found
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    # -- tag counts ------------------------------------------------------------------------------------
+
+    def tag_count(self, tag: str) -> int:
+        item = self._table.get_item(Key={"pk": f"tagcount#{tag}", "sk": COUNT_SK}, ConsistentRead=True).get(
+            "Item"
+        )
+        return int(item["count"]) if item else 0
+
+    def apply_tag_change(self, tag: str, article_id: str, delta: int, attempts: int = 20) -> bool:
+        """Count (delta +1) or uncount (-1) one article under a tag; False if it already was.
+
+        A marker item per counted (tag, article) makes a repeated stream record change nothing; the
+        count is written on condition that it is still what was read, and read again if not.
+        """
+        marker = {"pk": f"tagcount#{tag}", "sk": f"member#{article_id}"}
+        for _ in range(attempts):
+            current = self._table.get_item(
+                Key={"pk": f"tagcount#{tag}", "sk": COUNT_SK}, ConsistentRead=True
+            ).get("Item")
+            old = int(current["count"]) if current else 0
+            new = max(0, old + delta)
+            count_item: dict[str, Any] = {"pk": f"tagcount#{tag}", "sk": COUNT_SK, "tag": tag, "count": new}
+            if new > 0:
+                count_item.update(cloud=CLOUD, cloudKey=cloud_key(new, tag))
+            count_put: dict[str, Any] = {"TableName": self._table.name, "Item": count_item}
+            if current is None:
+                count_put["ConditionExpression"] = "attribute_not_exists(pk)"
+            else:
+                count_put["ConditionExpression"] = "#count = :old"
+                count_put["ExpressionAttributeNames"] = {"#count": "count"}
+                count_put["ExpressionAttributeValues"] = {":old": old}
+            if delta > 0:
+                marker_op = self._put(dict(marker), "attribute_not_exists(pk)")
+            else:
+                marker_op = {
+                    "Delete": {
+                        "TableName": self._table.name,
+                        "Key": marker,
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                }
+            try:
+                self._client.transact_write_items(TransactItems=[marker_op, {"Put": count_put}])
+                return True
+            except ClientError as error:
+                reasons = _reasons(error)
+                if not reasons:
+                    raise
+                if reasons[0] == "ConditionalCheckFailed":
+                    return False  # this (tag, article) was already counted, or already uncounted
+        raise RuntimeError(f"the count of tag {tag!r} kept changing; the stream record will be retried")

@@ -1,0 +1,61 @@
+"""The articles feed as Atom 1.0 (RFC 4287)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from xml.etree import ElementTree
+
+from hdoc.models.article import ArticleSummary
+
+ATOM = "http://www.w3.org/2005/Atom"
+ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atom_feed(articles: Sequence[ArticleSummary], site: str, feed_url: str, tag: str | None) -> str:
+    """The feed document; every piece of user text is escaped by the XML writer."""
+    ElementTree.register_namespace("", ATOM)
+
+    def element(
+        parent: ElementTree.Element, name: str, text: str | None = None, **attributes: str
+    ) -> ElementTree.Element:
+        child = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
+        if text is not None:
+            child.text = text
+        return child
+
+    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    element(feed, "id", feed_url)
+    element(feed, "title", f"#100DaysOfCloud articles{f' tagged {tag}' if tag else ''}")
+    element(
+        feed,
+        "updated",
+        _timestamp(max((a.updated_at for a in articles), default=datetime(2020, 1, 1, tzinfo=UTC))),
+    )
+    element(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
+    element(feed, "link", rel="alternate", href=site)
+    element(feed, "generator", "hdoc")
+    for article in articles:
+        entry = element(feed, "entry")
+        element(entry, "id", f"{site.rstrip('/')}/articles/{article.id}")
+        element(entry, "title", article.title)
+        element(entry, "published", _timestamp(article.created_at))
+        element(entry, "updated", _timestamp(article.updated_at))
+        element(
+            entry,
+            "link",
+            rel="alternate",
+            href=article.canonical_url or f"{site.rstrip('/')}/articles/{article.id}",
+        )
+        author = element(entry, "author")
+        element(author, "name", article.author)
+        element(author, "uri", f"https://github.com/{article.author}")
+        if article.description:
+            element(entry, "summary", article.description)
+        for tag_name in article.tags:
+            element(entry, "category", term=tag_name)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(feed, encoding="unicode")
