@@ -61,7 +61,7 @@ def test_hdoc_serve_prints_its_url_serves_the_demo_and_stops_cleanly_on_ctrl_c(p
     )
     try:
         banner = []
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             line = server.stdout.readline()
             banner.append(line)
