@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import contextvars
-import threading
+import functools
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -278,10 +278,10 @@ def lambda_handler_for(
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda entry point for the resolver `build` makes, on first use (not at import time).
 
-    A resolver keeps the current request on itself, so each thread gets its own: one per Lambda
-    container in AWS, one per concurrent request in the local runtime.
+    A resolver (and its routers) keeps the current request on itself, so it handles one event at a
+    time: as in a Lambda container, and as the local runtime runs each function.
     """
-    local = threading.local()
+    resolver = functools.cache(build)
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer.capture_lambda_handler
@@ -290,9 +290,6 @@ def lambda_handler_for(
         early = _early_problem(event, max_body_bytes)
         if early is not None:
             return early
-        resolver = getattr(local, "resolver", None)
-        if resolver is None:
-            resolver = local.resolver = build()
-        return resolver.resolve(event, context)
+        return resolver().resolve(event, context)
 
     return lambda_handler
