@@ -12,14 +12,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from hdoc import aws
-from hdoc.dal.users import timestamp
+from hdoc.dal.users import plain, timestamp
 from hdoc.logic.errors import NotFoundError
 from hdoc.models.article import Article, ArticleSummary, TagCount
 
@@ -56,16 +55,8 @@ class StoredArticle:
     feed_key: str
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def _fields(item: dict[str, Any]) -> dict[str, Any]:
-    return {name: _plain(value) for name, value in item.items()}
+    return {name: plain(value) for name, value in item.items()}
 
 
 def _summary_item(summary: ArticleSummary) -> dict[str, Any]:

@@ -90,14 +90,17 @@ def account_key(sub: str) -> str:
     return f"{ACCOUNT_PREFIX}{sub}"
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value read from DynamoDB as plain Python: its numbers (hdoc stores whole ones) as int."""
     if isinstance(value, Decimal):
         return int(value)
+    if isinstance(value, list):
+        return [plain(item) for item in value]
     return value
 
 
 def _to_record(item: dict[str, Any]) -> ParticipantRecord:
-    fields = {name: _plain(value) for name, value in item.items()}
+    fields = {name: plain(value) for name, value in item.items()}
     fields["id"] = fields.pop("username")
     return ParticipantRecord(
         pk=fields["pk"],
@@ -108,7 +111,7 @@ def _to_record(item: dict[str, Any]) -> ParticipantRecord:
 
 
 def _to_profile(item: dict[str, Any]) -> ProfileRecord:
-    fields = {name: _plain(value) for name, value in item.items()}
+    fields = {name: plain(value) for name, value in item.items()}
     fields["id"] = fields.pop("username")
     return ProfileRecord(
         profile=Profile.model_validate(fields),
@@ -309,7 +312,7 @@ class UsersTable:
             if not _condition_failed(error):
                 raise
             old = error.response.get("Item")
-            if not old or _plain(old.get("accountSub", {}).get("S")) != sub:
+            if not old or plain(old.get("accountSub", {}).get("S")) != sub:
                 raise NotFoundError(
                     "You have no participant yet: complete signup with POST /signup."
                 ) from error
