@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -215,8 +215,14 @@ DEMO_TITLES = (
 )
 
 
-def demo_articles(authors: list[Participant], count: int, *, seed: int | None = None) -> Iterator[Any]:
-    """`count` articles by `authors`, on cloud topics, as StoredArticles ready to write."""
+def demo_articles(
+    authors: list[Participant], count: int, *, seed: int | None = None, tags: Sequence[str] = ()
+) -> Iterator[Any]:
+    """`count` articles by `authors`, on cloud topics, as StoredArticles ready to write.
+
+    Each is tagged from its topic, or, given `tags`, with 1 to 4 of them, the first ones most used
+    (tag use is Zipf-like on real sites).
+    """
     from ulid import ULID
 
     from hdoc.dal.articles import StoredArticle, feed_key
@@ -225,6 +231,7 @@ def demo_articles(authors: list[Participant], count: int, *, seed: int | None = 
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
+    weights = [1 / rank for rank in range(1, len(tags) + 1)]
     for _ in range(count):
         author = rng.choice(authors)
         topic, area = rng.choice(DEMO_TOPICS)
@@ -241,9 +248,12 @@ def demo_articles(authors: list[Participant], count: int, *, seed: int | None = 
             )
             for _ in range(rng.randrange(2, 6))
         )
-        tags = sorted(
-            {area, topic.lower().replace(" ", "-"), rng.choice(("aws", "azure", "gcp", "100daysofcloud"))}
-        )[:4]
+        cloud = rng.choice(("aws", "azure", "gcp", "100daysofcloud"))
+        chosen = (
+            set(rng.choices(tags, weights=weights, k=rng.randint(1, 4)))
+            if tags
+            else {area, topic.lower().replace(" ", "-"), cloud}
+        )
         written = now - timedelta(days=rng.uniform(0, 200))
         article = Article(
             id=str(ULID.from_datetime(written)),
@@ -251,7 +261,7 @@ def demo_articles(authors: list[Participant], count: int, *, seed: int | None = 
             title=title,
             description=f"Notes on {topic} from my #100DaysOfCloud journey.",
             body=body,
-            tags=tags,
+            tags=sorted(chosen),
             author=author.id,
             created_at=written,
             updated_at=written,
