@@ -44,7 +44,7 @@ format: install ## Format and fix what ruff can
 test: install tools lint ## Lint, then the whole suite: unit, integration, end to end, contract, templates
 	HDOC_SAM=$(abspath $(SAM)) $(BIN)/pytest -n 2 --dist loadgroup
 
-bench: install ## Measure items read and latency per request at 1,000 and 10,000 participants
+bench: install ## Measure items read and latency per request: 10,000 participants, 10,000 articles
 	$(BIN)/python -m bench
 
 build: tools ## sam build (every nested stack)

@@ -1,0 +1,26 @@
+"""`make bench` runs end to end (here at a small size) and its targets hold."""
+
+from __future__ import annotations
+
+import pytest
+from bench.__main__ import bound, run, table
+
+pytestmark = pytest.mark.xdist_group("bench")
+
+
+def test_a_small_bench_meets_its_targets():
+    results = run(samples=3, sizes=(60,), articles=60)
+
+    articles = results["articles"]
+    assert articles["articles"] == 60
+    assert articles["tagCountsExact"] is True
+    listings = {**results["sizes"]["60"], **articles["rows"]}
+    bounded = {name: row for name, row in listings.items() if bound(name) is not None}
+    assert {
+        "GET /articles?tag=&limit=20",
+        "GET /tags?limit=20",
+        "GET /feeds/articles.atom (20 latest)",
+    } <= set(bounded)
+    assert all(row["maxItemsRead"] <= bound(name) for name, row in bounded.items())
+    assert results["accounts"]["POST /signup"]["calls"] == ["TransactWriteItems"]
+    assert "GET /articles?author=&limit=20" in table(results)
