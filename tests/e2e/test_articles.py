@@ -240,6 +240,8 @@ def test_the_feed_is_valid_atom_and_escapes_user_text(articles_api):
     assert feed.version == "atom10"
     assert feed.entries[0].title == "<script>alert('x')</script> & friends"
     assert feed.entries[0].author == name
+    (self_link,) = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_link == f"{api.url}/feeds/articles.atom?tag={tag}"  # where the reader fetched it
 
 
 def test_deleting_an_account_deletes_its_articles_and_corrects_the_counts(articles_api):

@@ -120,7 +120,8 @@ def articles_feed(tag: TagFilter = None) -> Response[str]:
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     host = headers.get("host") or "localhost"
     context = event.get("requestContext") or {}
-    feed_url = f"https://{host}{context.get('path') or event.get('path', '')}"
+    scheme = headers.get("x-forwarded-proto") or "https"
+    feed_url = f"{scheme}://{host}{context.get('path') or event.get('path', '')}"
     origins = settings().origins
     site = origins[0] if origins else f"https://{host}"
     return Response(

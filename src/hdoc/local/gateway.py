@@ -39,6 +39,8 @@ def proxy_event(
     headers: dict[str, list[str]] = {}
     for name, value in request.headers.items():
         headers.setdefault(name, []).append(value)
+    # API Gateway says which scheme the client used; locally that is plain HTTP.
+    headers["X-Forwarded-Proto"] = [request.scheme]
     query: dict[str, list[str]] = {name: request.args.getlist(name) for name in request.args}
     raw = request.get_data(cache=True)
     try:
@@ -67,7 +69,9 @@ def proxy_event(
             "requestId": request_id,
             "extendedRequestId": request_id,
             "stage": route.stage,
-            "path": f"/{route.stage}{request.path}",
+            # The local server answers at its root, as a custom domain mapped to the stage does, so
+            # the path the client used has no stage in it.
+            "path": request.path,
             "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
             "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "requestTimeEpoch": int(now.timestamp() * 1000),
