@@ -1,0 +1,73 @@
+"""The README's checklist: which days a participant ticked, and which they gave a title.
+
+A line such as `- [x] ☁️ 12 > [My title](Journey/012/Readme.md)`; titles may hold brackets and run
+over several lines. The checklist is what the participant says; the entries are what counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hdoc.journeys.places import day_of
+
+_ITEM = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s*(.*)$")
+_HEADING = re.compile(r"^\s{0,3}#")
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class ChecklistFacts:
+    ticked: frozenset[int] = frozenset()
+    titles: dict[int, str] = field(default_factory=dict)
+
+
+def _link(text: str) -> tuple[str, str] | None:
+    """The first Markdown link's text (brackets balanced) and target."""
+    start = text.find("[")
+    while start != -1:
+        depth = 0
+        for index in range(start, len(text)):
+            if text[index] == "[":
+                depth += 1
+            elif text[index] == "]":
+                depth -= 1
+                if depth == 0:
+                    rest = text[index + 1 :]
+                    if rest.startswith("("):
+                        return text[start + 1 : index], rest[1:].split(")", 1)[0].strip()
+                    break
+        start = text.find("[", start + 1)
+    return None
+
+
+def _items(readme: str) -> list[tuple[bool, str]]:
+    items: list[tuple[bool, list[str]]] = []
+    for line in readme.splitlines():
+        item = _ITEM.match(line)
+        if item:
+            items.append((item[1] != " ", [item[2]]))
+        elif items and line.strip() and not _HEADING.match(line) and not line.lstrip().startswith(("-", "*")):
+            items[-1][1].append(line.strip())  # a title running over several lines
+        elif items and not line.strip():
+            items.append((False, []))  # a blank line ends the item
+    return [(ticked, " ".join(parts)) for ticked, parts in items if parts]
+
+
+def read_checklist(readme: str | None) -> ChecklistFacts:
+    """Ticked days and titled days from the README's checklist."""
+    ticked: set[int] = set()
+    titles: dict[int, str] = {}
+    for is_ticked, text in _items(readme or ""):
+        link = _link(text)
+        day = day_of(link[1]) if link else None
+        if day is None:
+            number = _NUMBER.search(text.split("[", 1)[0] if link else text)
+            if number is None:
+                continue
+            day = int(number[0])
+        if is_ticked:
+            ticked.add(day)
+        if link and link[0].strip():
+            titles[day] = " ".join(link[0].split())
+    return ChecklistFacts(frozenset(ticked), titles)

@@ -1,0 +1,127 @@
+"""A journey snapshot in, what hdoc counts and why out: entries, streaks, score and its breakdown."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, tzinfo
+
+from hdoc.journeys import streaks, text
+from hdoc.journeys.checklist import read_checklist
+from hdoc.journeys.history import counted_units, first_written, instant
+from hdoc.journeys.places import day_of
+from hdoc.journeys.snapshot import Snapshot
+from hdoc.logic import scoring
+from hdoc.models.journey import (
+    ChecklistReport,
+    DayEntry,
+    JourneyReport,
+    ParticipantScore,
+    ScoreRule,
+    StreakReport,
+    Streaks,
+)
+
+NO_OWN_TEXT = (
+    "no text of the participant's own and no social proof post (template, headings, images or links only)"
+)
+COPIED = "written before the repository was created (copied history)"
+
+
+def entry_date(moment: datetime, timezone: tzinfo) -> date:
+    """The date an entry counts on: in its own recorded offset, else in the participant's zone."""
+    return moment.date() if moment.tzinfo is not None else moment.replace(tzinfo=timezone).date()
+
+
+def _streak(streak: streaks.Streak | None) -> StreakReport | None:
+    return None if streak is None else StreakReport(start=streak.start, end=streak.end, length=streak.length)
+
+
+def _entry(day: int, paths: list[str], snapshot: Snapshot, first: datetime | None, tz: tzinfo) -> DayEntry:
+    markdown = "\n\n".join(snapshot.files[path] for path in paths)
+    own = text.own_lines(markdown)
+    social = text.social_posts(markdown)
+    reason = None
+    if not counted_units(markdown):
+        reason = NO_OWN_TEXT
+    elif first is None:
+        reason = "not in the default branch's history"
+    elif snapshot.created_at is not None and instant(first) < instant(snapshot.created_at):
+        reason = COPIED
+    urls = (
+        [f"{snapshot.web_url}/blob/{snapshot.default_branch}/{path}" for path in paths]
+        if snapshot.web_url
+        else []
+    )
+    return DayEntry(
+        day=day,
+        paths=paths,
+        title=next((found for path in paths if (found := text.title(snapshot.files[path]))), None),
+        first_written_at=first,
+        date=entry_date(first, tz) if first is not None and reason is None else None,
+        words=text.word_count(own),
+        social_links=social,
+        counts=reason is None,
+        reason=reason,
+        urls=urls,
+    )
+
+
+def read_journey(
+    snapshot: Snapshot, *, today: date, timezone: tzinfo, zone_name: str = "UTC"
+) -> JourneyReport:
+    """Everything hdoc counts in a journey, and why."""
+    places: dict[int, list[str]] = defaultdict(list)
+    for path in sorted(snapshot.files):
+        day = day_of(path)
+        if day is not None:
+            places[day].append(path)
+    firsts = first_written(snapshot)
+    entries = [
+        _entry(day, paths, snapshot, firsts[day].at if day in firsts else None, timezone)
+        for day, paths in sorted(places.items())
+    ]
+    checklist = read_checklist(snapshot.readme)
+    titles = {entry.day: entry.title or checklist.titles.get(entry.day) for entry in entries}
+    entries = [entry.model_copy(update={"title": titles[entry.day]}) for entry in entries]
+    counted = [entry for entry in entries if entry.counts and entry.date is not None]
+    active = {entry.date for entry in counted if entry.date}
+    social_active = {entry.date for entry in counted if entry.date and entry.social_links}
+    longest, social_longest = streaks.longest(active), streaks.longest(social_active)
+    rules = scoring.breakdown(
+        len(counted),
+        longest.length if longest else 0,
+        sum(1 for entry in counted if entry.social_links),
+        social_longest.length if social_longest else 0,
+    )
+    score = scoring.score(*(rule.count for rule in rules))
+    current, social_current = streaks.current(active, today), streaks.current(social_active, today)
+    counted_days = {entry.day for entry in counted}
+    return JourneyReport(
+        entries=entries,
+        streaks=Streaks(
+            current=_streak(current),
+            longest=_streak(longest),
+            social_current=_streak(social_current),
+            social_longest=_streak(social_longest),
+        ),
+        breakdown=[
+            ScoreRule(rule=rule.rule, count=rule.count, points_each=rule.points_each, points=rule.points)
+            for rule in rules
+        ],
+        totals=ParticipantScore(
+            days_completed=len(counted),
+            score=score.total,
+            longest_streak=longest.length if longest else 0,
+            github_score=score.github,
+            github_streak=current.length if current else 0,
+            twitter_score=score.twitter,
+            twitter_streak=social_current.length if social_current else 0,
+        ),
+        checklist=ChecklistReport(
+            ticked_but_not_counted=sorted(checklist.ticked - counted_days),
+            counted_but_not_ticked=sorted(counted_days - checklist.ticked),
+            titled_only=sorted(set(checklist.titles) - counted_days),
+        ),
+        today=today,
+        timezone=zone_name,
+    )

@@ -1,0 +1,208 @@
+"""The counting rules on real git repositories, built the way participants build theirs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+
+import pytest
+
+from hdoc.journeys.report import COPIED, read_journey
+from hdoc.models.journey import JourneyReport
+from tests.journeys.repos import JourneyRepo, filled
+
+TODAY = date(2026, 3, 10)
+
+
+def report(repo: JourneyRepo, created_at: str | None = None, today: date = TODAY) -> JourneyReport:
+    return read_journey(repo.snapshot(created_at), today=today, timezone=UTC)
+
+
+def counted(result: JourneyReport) -> dict[int, str]:
+    return {entry.day: entry.date.isoformat() for entry in result.entries if entry.counts and entry.date}
+
+
+@pytest.fixture
+def repo(tmp_path) -> JourneyRepo:
+    return JourneyRepo(tmp_path / "journey", from_template=True).commit(
+        "2026-03-01T09:00:00+00:00", "template"
+    )
+
+
+def test_the_untouched_template_counts_nothing(repo):
+    result = report(repo)
+
+    assert [entry.day for entry in result.entries] == [1]
+    assert result.entries[0].counts is False
+    assert result.totals.days_completed == 0
+    assert result.totals.score == 0
+
+
+def test_standard_layout_days_on_consecutive_dates_make_a_streak(repo):
+    repo.write("Journey/001/Readme.md", filled("I created my first S3 bucket and a lifecycle rule."))
+    repo.commit("2026-03-02T20:00:00+00:00")
+    repo.write("Journey/002/Readme.md", filled("Today I wrote a Lambda function that resizes images."))
+    repo.commit("2026-03-03T21:00:00+00:00")
+
+    result = report(repo, today=date(2026, 3, 4))
+
+    assert counted(result) == {1: "2026-03-02", 2: "2026-03-03"}
+    assert result.streaks.current is not None
+    assert result.streaks.current.length == 2
+    assert result.totals.score == 2 * 10 + 2 * 2
+    assert result.entries[0].title == "My First Day"  # the template's heading is not a title; the README's is
+
+
+def test_renamed_day_files_and_several_files_in_one_day(repo):
+    repo.write("Journey/002/README.md", "# VPC day\n\nI built a VPC with two subnets.\n")
+    repo.write("Journey/003/Day3.md", "Set up CloudWatch alarms for the instance.\n")
+    repo.write("Journey/003/notes.md", "Alarms need a metric with data first.\n")
+    repo.commit("2026-03-02T10:00:00+00:00")
+
+    entries = {entry.day: entry for entry in report(repo).entries}
+
+    assert entries[2].counts
+    assert entries[2].title == "VPC day"
+    assert entries[3].paths == ["Journey/003/Day3.md", "Journey/003/notes.md"]
+    assert entries[3].words == 7 + 7
+
+
+def test_flat_day_files_with_and_without_an_extension(tmp_path):
+    repo = JourneyRepo(tmp_path / "flat")
+    repo.write("day-7.md", "Learned about IAM roles.\n")
+    repo.write("notes/Day _10", "Deployed with SAM.\n")
+    repo.write("azure_day8.md", "Azure Functions cold starts.\n")
+    repo.write("Templates/day-9.md", "A template, not a day.\n")
+    repo.commit("2026-03-05T08:00:00+00:00")
+
+    assert sorted(counted(report(repo))) == [7, 8, 10]
+
+
+def test_untouched_emptied_stub_and_half_filled_days(repo):
+    repo.write("Journey/002/Readme.md", repo.path.joinpath("Journey/001/Readme.md").read_text())  # untouched
+    repo.write("Journey/003/Readme.md", "")  # emptied
+    repo.write(
+        "Journey/004/Readme.md", "# Day 4\n\n![diagram](diagram.png)\n\n[my notes](https://example.com)\n"
+    )
+    repo.write("Journey/005/Readme.md", filled("Half done, but this line is mine."))
+    repo.commit("2026-03-02T10:00:00+00:00")
+
+    result = report(repo)
+
+    assert sorted(counted(result)) == [5]
+    assert {entry.day for entry in result.entries if not entry.counts} == {1, 2, 3, 4}
+
+
+def test_a_social_proof_post_alone_completes_a_day(repo):
+    repo.write("Journey/002/Readme.md", "# Day 2\n\n[link](https://twitter.com/someone/status/1234567890)\n")
+    repo.write("Journey/003/Readme.md", "# Day 3\n\n[me](https://www.linkedin.com/in/someone)\n")  # a profile
+    repo.commit("2026-03-02T10:00:00+00:00")
+
+    result = report(repo)
+
+    assert sorted(counted(result)) == [2]
+    assert result.totals.twitter_score == 5 + 1
+
+
+def test_a_nested_readme_is_an_attachment_not_an_entry(repo):
+    repo.write("Journey/001/lambda/README.md", "This folder holds the function's code, with a long README.\n")
+    repo.commit("2026-03-02T10:00:00+00:00")
+
+    result = report(repo)
+
+    assert result.entries[0].paths == ["Journey/001/Readme.md"]
+    assert counted(result) == {}
+
+
+def test_day_zero_counts_like_any_day(repo):
+    repo.write("Journey/000/Readme.md", "Day zero: I planned the next hundred days.\n")
+    repo.commit("2026-03-02T10:00:00+00:00")
+
+    assert counted(report(repo)) == {0: "2026-03-02"}
+
+
+def test_a_ticked_box_or_a_readme_title_alone_never_counts(repo):
+    readme = repo.path.joinpath("README.md").read_text()
+    readme = readme.replace(
+        "- [ ] ☁️ 2 > [](Journey/002/Readme.md)", "- [x] ☁️ 2 > [S3](Journey/002/Readme.md)"
+    )
+    readme = readme.replace(
+        "- [ ] ☁️ 3 > [](Journey/003/Readme.md)", "- [ ] ☁️ 3 > [IAM](Journey/003/Readme.md)"
+    )
+    repo.write("README.md", readme)
+    repo.write("Journey/002/Readme.md", "")
+    repo.commit("2026-03-02T10:00:00+00:00")
+
+    result = report(repo)
+
+    assert counted(result) == {}
+    assert result.checklist.ticked_but_not_counted == [2]
+    assert 3 in result.checklist.titled_only
+
+
+def test_days_backfilled_in_one_commit_share_its_date_and_out_of_order_days_keep_theirs(repo):
+    repo.write("Journey/005/Readme.md", "Started with day five: EKS.\n")
+    repo.commit("2026-03-02T10:00:00+00:00")
+    for day in (2, 3, 4):
+        repo.write(f"Journey/00{day}/Readme.md", f"Catching up on day {day}.\n")
+    repo.commit("2026-03-06T22:00:00+00:00")
+
+    assert counted(report(repo)) == {2: "2026-03-06", 3: "2026-03-06", 4: "2026-03-06", 5: "2026-03-02"}
+
+
+def test_text_written_into_the_wrong_day_then_moved_keeps_its_date(repo):
+    repo.write("Journey/002/Readme.md", "Networking: route tables and gateways.\n")
+    repo.commit("2026-03-02T10:00:00+00:00")
+    repo.move("Journey/002/Readme.md", "Journey/003/Readme.md")
+    repo.commit("2026-03-08T10:00:00+00:00", "oops, that was day 3")
+
+    assert counted(report(repo)) == {3: "2026-03-02"}
+
+
+def test_a_later_edit_does_not_move_a_day(repo):
+    repo.write("Journey/002/Readme.md", "Frist try at Terraform.\n")
+    repo.commit("2026-03-02T10:00:00+00:00")
+    repo.write("Journey/002/Readme.md", "First try at Terraform.\n")
+    repo.commit("2026-03-09T10:00:00+00:00", "typo")
+
+    assert counted(report(repo)) == {2: "2026-03-02"}
+
+
+def test_dates_are_in_the_authors_own_offset_across_zones_and_a_daylight_saving_change(repo):
+    # 23:30 in New York is already the next day in UTC; the day counts where it was written.
+    repo.write("Journey/002/Readme.md", "Late-night DynamoDB session.\n").commit("2026-03-07T23:30:00-05:00")
+    # The clocks change on 8 March in New York: -05:00 becomes -04:00; the streak is unbroken.
+    repo.write("Journey/003/Readme.md", "More DynamoDB: streams.\n").commit("2026-03-08T23:30:00-04:00")
+    # Then a trip to Tokyo: written on 10 March there, 9 March in UTC.
+    repo.write("Journey/004/Readme.md", "Written on a plane to Tokyo.\n").commit("2026-03-10T07:00:00+09:00")
+
+    result = report(repo, today=date(2026, 3, 10))
+
+    assert counted(result) == {2: "2026-03-07", 3: "2026-03-08", 4: "2026-03-10"}
+    assert result.entries[1].first_written_at is not None
+    assert result.entries[1].first_written_at.utcoffset().total_seconds() == -5 * 3600
+    assert result.streaks.longest is not None
+    assert result.streaks.longest.length == 2
+
+
+def test_non_english_text_counts_and_its_words_are_counted(repo):
+    repo.write("Journey/002/Readme.md", "今天我学习了 Lambda。\n").write(
+        "Journey/003/Readme.md", "Hoy aprendí a usar CloudFront con un dominio propio.\n"
+    )
+    repo.commit("2026-03-02T10:00:00+00:00")
+
+    entries = {entry.day: entry for entry in report(repo).entries}
+
+    assert entries[2].counts
+    assert entries[2].words == 6 + 1
+    assert entries[3].counts
+    assert entries[3].words == 9
+
+
+def test_a_copied_history_does_not_count(repo):
+    repo.write("Journey/002/Readme.md", "Someone else's day two.\n").commit("2025-01-02T10:00:00+00:00")
+    repo.write("Journey/003/Readme.md", "My own day three.\n").commit("2026-03-03T10:00:00+00:00")
+
+    result = report(repo, created_at="2026-03-01T00:00:00+00:00")
+
+    assert counted(result) == {3: "2026-03-03"}
+    assert next(entry for entry in result.entries if entry.day == 2).reason == COPIED
