@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from hdoc.journeys import text
 from hdoc.journeys.places import day_of
-from hdoc.journeys.snapshot import Snapshot
+from hdoc.journeys.snapshot import Commit, Snapshot
 
 
 def counted_units(markdown: str) -> frozenset[str]:
@@ -27,6 +27,34 @@ class FirstWritten:
     sha: str
 
 
+def _replay(
+    commit: Commit,
+    state: dict[str, frozenset[str]],
+    origin: dict[tuple[str, str], FirstWritten],
+    units_of: Callable[[str], frozenset[str]],
+) -> None:
+    """Apply one commit to the counted units of each file, carrying moved units' origins."""
+    when = FirstWritten(commit.authored_at, commit.sha)
+    before = {path: state.get(path, frozenset()) for path in commit.changes}
+    after = {
+        path: units_of(markdown) if markdown is not None and day_of(path) is not None else frozenset()
+        for path, markdown in commit.changes.items()
+    }
+    moved: dict[str, FirstWritten] = {}
+    for path, units in before.items():
+        for unit in units - after[path]:
+            written = origin.pop((path, unit))
+            if unit not in moved or instant(written.at) < instant(moved[unit].at):
+                moved[unit] = written
+    for path, units in after.items():
+        for unit in units - before[path]:
+            origin[(path, unit)] = moved.get(unit, when)
+        if units:
+            state[path] = units
+        else:
+            state.pop(path, None)
+
+
 def first_written(
     snapshot: Snapshot, units_of: Callable[[str], frozenset[str]] = counted_units
 ) -> dict[int, FirstWritten]:
@@ -35,30 +63,11 @@ def first_written(
     origin: dict[tuple[str, str], FirstWritten] = {}  # (path, unit) -> when the unit was written
     day_first: dict[int, FirstWritten] = {}
     for commit in snapshot.commits:
-        when = FirstWritten(commit.authored_at, commit.sha)
-        before = {path: state.get(path, frozenset()) for path in commit.changes}
-        after = {
-            path: units_of(markdown) if markdown is not None and day_of(path) is not None else frozenset()
-            for path, markdown in commit.changes.items()
-        }
-        moved: dict[str, FirstWritten] = {}
-        for path, units in before.items():
-            for unit in units - after[path]:
-                moved.setdefault(unit, origin[(path, unit)])
-        for path, units in after.items():
-            for unit in before[path] - units:
-                origin.pop((path, unit), None)
-            for unit in units - before[path]:
-                origin[(path, unit)] = moved.get(unit, when)
-            if units:
-                state[path] = units
-            else:
-                state.pop(path, None)
-        touched_days = {day for path in commit.changes if (day := day_of(path)) is not None}
-        for path in state:
+        _replay(commit, state, origin, units_of)
+        for path in commit.changes:
             day = day_of(path)
-            if day in touched_days:
-                day_first.setdefault(day, when)
+            if path in state and day is not None:  # a day first counts when one of its files first does
+                day_first.setdefault(day, FirstWritten(commit.authored_at, commit.sha))
     result: dict[int, FirstWritten] = {}
     for path, units in state.items():
         day = day_of(path)

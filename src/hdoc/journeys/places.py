@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -12,6 +13,7 @@ _JOURNEY_FOLDER = re.compile(r"(?:^|/)journey/(\d+)/", re.IGNORECASE)
 _DAY_NAME = re.compile(r"(?:^|[^a-z])day[\s_.-]*(\d{1,4})$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def day_of(path: str) -> int | None:
     """The day a file is an entry for, or None if it is not a day entry."""
     parts = PurePosixPath(path).parts

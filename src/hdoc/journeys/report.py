@@ -7,7 +7,7 @@ from datetime import date, datetime, tzinfo
 
 from hdoc.journeys import streaks, text
 from hdoc.journeys.checklist import read_checklist
-from hdoc.journeys.history import counted_units, first_written, instant
+from hdoc.journeys.history import first_written, instant
 from hdoc.journeys.places import day_of
 from hdoc.journeys.snapshot import Snapshot
 from hdoc.logic import scoring
@@ -36,12 +36,34 @@ def _streak(streak: streaks.Streak | None) -> StreakReport | None:
     return None if streak is None else StreakReport(start=streak.start, end=streak.end, length=streak.length)
 
 
-def _entry(day: int, paths: list[str], snapshot: Snapshot, first: datetime | None, tz: tzinfo) -> DayEntry:
-    markdown = "\n\n".join(snapshot.files[path] for path in paths)
-    own = text.own_lines(markdown)
-    social = text.social_posts(markdown)
+class _Parsed:
+    """Each distinct text parsed once per report: history and entries read the same files."""
+
+    def __init__(self) -> None:
+        self._own: dict[str, tuple[str, ...]] = {}
+        self._social: dict[str, tuple[str, ...]] = {}
+
+    def own(self, markdown: str) -> tuple[str, ...]:
+        if markdown not in self._own:
+            self._own[markdown] = text.own_lines(markdown)
+        return self._own[markdown]
+
+    def social(self, markdown: str) -> tuple[str, ...]:
+        if markdown not in self._social:
+            self._social[markdown] = text.social_posts(markdown)
+        return self._social[markdown]
+
+    def units(self, markdown: str) -> frozenset[str]:
+        return frozenset(self.own(markdown)) | frozenset(self.social(markdown))
+
+
+def _entry(
+    day: int, paths: list[str], snapshot: Snapshot, *, first: datetime | None, tz: tzinfo, parsed: _Parsed
+) -> DayEntry:
+    own = [line for path in paths for line in parsed.own(snapshot.files[path])]
+    social = list(dict.fromkeys(url for path in paths for url in parsed.social(snapshot.files[path])))
     reason = None
-    if not counted_units(markdown):
+    if not own and not social:
         reason = NO_OWN_TEXT
     elif first is None:
         reason = "not in the default branch's history"
@@ -75,9 +97,12 @@ def read_journey(
         day = day_of(path)
         if day is not None:
             places[day].append(path)
-    firsts = first_written(snapshot)
+    parsed = _Parsed()
+    firsts = first_written(snapshot, parsed.units)
     entries = [
-        _entry(day, paths, snapshot, firsts[day].at if day in firsts else None, timezone)
+        _entry(
+            day, paths, snapshot, first=firsts[day].at if day in firsts else None, tz=timezone, parsed=parsed
+        )
         for day, paths in sorted(places.items())
     ]
     checklist = read_checklist(snapshot.readme)

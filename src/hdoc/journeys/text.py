@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -57,14 +58,13 @@ def _is_own(line: str) -> bool:
     if any(mark in line for mark in PROMPT_MARKS) or normalized(line) in template_lines():
         return False
     rest = _TAG.sub(" ", _URL.sub(" ", _LINK.sub(" ", _IMAGE.sub(" ", line))))
-    words = _WORD.findall(rest)
-    if not words:
+    if not _WORD.search(rest):
         return False  # an image, a link, a bare URL or markup alone
     # "Twitter: <link>" is a link with a label, not a sentence.
-    return not (rest.strip().endswith(":") and len(words) <= 3)
+    return not (rest.rstrip().endswith(":") and len(_WORD.findall(rest)) <= 3)
 
 
-def own_lines(markdown: str) -> list[str]:
+def own_lines(markdown: str) -> tuple[str, ...]:
     """The lines the participant wrote: not headings, images, links alone, comments or template text.
 
     Code in fenced blocks is the participant's own too.
@@ -77,7 +77,7 @@ def own_lines(markdown: str) -> list[str]:
             continue
         if (in_code and line.strip()) or (not in_code and _is_own(line)):
             lines.append(" ".join(line.split()))
-    return lines
+    return tuple(lines)
 
 
 def links(markdown: str) -> list[str]:
@@ -87,12 +87,12 @@ def links(markdown: str) -> list[str]:
     return list(dict.fromkeys(url.rstrip(".,;") for url in found if url.lower().startswith("http")))
 
 
-def social_posts(markdown: str) -> list[str]:
+def social_posts(markdown: str) -> tuple[str, ...]:
     """Links to posts on Twitter/X, LinkedIn, Bluesky, Threads or a Mastodon-style instance."""
-    return [url for url in links(markdown) if SOCIAL_POST.match(url)]
+    return tuple(url for url in links(markdown) if SOCIAL_POST.match(url))
 
 
-def word_count(lines: list[str]) -> int:
+def word_count(lines: Iterable[str]) -> int:
     """Words in the given lines, without their links; a CJK character is a word."""
     return sum(len(_WORD.findall(_URL.sub(" ", _LINK.sub(" ", line)))) for line in lines)
 
