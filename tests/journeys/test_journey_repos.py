@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -206,3 +206,32 @@ def test_a_copied_history_does_not_count(repo):
 
     assert counted(result) == {3: "2026-03-03"}
     assert next(entry for entry in result.entries if entry.day == 2).reason == COPIED
+
+
+def test_each_day_links_to_its_file_on_github_when_the_clone_comes_from_there(repo):
+    repo.git("remote", "add", "origin", "git@github.com:someone/100DaysOfCloud.git")
+
+    result = report(repo)
+
+    assert result.entries[0].urls == [
+        "https://github.com/someone/100DaysOfCloud/blob/main/Journey/001/Readme.md"
+    ]
+
+
+def test_a_source_that_lost_offsets_dates_days_in_the_participants_time_zone():
+    from zoneinfo import ZoneInfo
+
+    from hdoc.journeys.snapshot import Commit, Snapshot
+
+    written = datetime(2026, 3, 2, 23, 30)  # UTC, offset unknown
+    snapshot = Snapshot(
+        files={"day-2.md": "Wrote this late."},
+        readme=None,
+        commits=[Commit("a" * 40, written, {"day-2.md": "Wrote this late."})],
+    )
+
+    in_tokyo = read_journey(snapshot, today=TODAY, timezone=ZoneInfo("Asia/Tokyo"))
+    in_utc = read_journey(snapshot, today=TODAY, timezone=UTC)
+
+    assert counted(in_tokyo) == {2: "2026-03-03"}
+    assert counted(in_utc) == {2: "2026-03-02"}

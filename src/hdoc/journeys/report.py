@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from hdoc.journeys import streaks, text
 from hdoc.journeys.checklist import read_checklist
@@ -28,8 +28,11 @@ COPIED = "written before the repository was created (copied history)"
 
 
 def entry_date(moment: datetime, timezone: tzinfo) -> date:
-    """The date an entry counts on: in its own recorded offset, else in the participant's zone."""
-    return moment.date() if moment.tzinfo is not None else moment.replace(tzinfo=timezone).date()
+    """The date an entry counts on: in its own recorded offset; if the source lost it (a naive UTC
+    time), in the participant's time zone."""
+    if moment.tzinfo is not None:
+        return moment.date()
+    return moment.replace(tzinfo=UTC).astimezone(timezone).date()
 
 
 def _streak(streak: streaks.Streak | None) -> StreakReport | None:

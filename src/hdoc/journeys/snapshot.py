@@ -12,7 +12,7 @@ class Commit:
     """One commit of the default branch, and what it did to the journey's files."""
 
     sha: str
-    authored_at: datetime  # in the author's own UTC offset; naive when the source lost it
+    authored_at: datetime  # in the author's own UTC offset; naive (UTC) when the source lost it
     changes: Mapping[str, str | None]  # path -> its text after this commit, None if deleted
 
 

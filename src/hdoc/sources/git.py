@@ -7,6 +7,7 @@ needed blob at once. Nothing runs git once per file or per commit.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -99,6 +100,21 @@ def _read_blobs(checkout: Path, shas: set[str]) -> dict[str, str]:
     return texts
 
 
+_GITHUB_REMOTE = re.compile(
+    r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)([\w.-]+/[\w.-]+?)(?:\.git)?/?$"
+)
+
+
+def _github_url(checkout: Path) -> str | None:
+    """The repository's page on GitHub, when its `origin` is there (for links to each day's file)."""
+    try:
+        origin = _git(checkout, "remote", "get-url", "origin").decode().strip()
+    except NotAJourney:
+        return None
+    match = _GITHUB_REMOTE.match(origin)
+    return f"https://github.com/{match[1]}" if match else None
+
+
 def read_checkout(checkout: Path) -> Snapshot:
     """The journey in a local clone: its files at HEAD, their history and the README."""
     _check(checkout)
@@ -117,6 +133,7 @@ def read_checkout(checkout: Path) -> Snapshot:
     readme = next((files[path] for path in sorted(files) if is_readme(path)), None)
     branch = _git(checkout, "rev-parse", "--abbrev-ref", "HEAD").decode().strip()
     return Snapshot(
+        web_url=_github_url(checkout),
         files={path: markdown for path, markdown in files.items() if not is_readme(path)},
         readme=readme,
         commits=commits,
