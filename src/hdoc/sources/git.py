@@ -77,7 +77,7 @@ def _log(checkout: Path) -> list[tuple[str, datetime, dict[str, str]]]:
         for meta, path in zip(fields[0::2], fields[1::2], strict=False):
             if not meta.startswith(b":"):
                 continue
-            name = path.decode("utf-8", "surrogateescape")
+            name = path.decode("utf-8", "replace")
             if matters(name):
                 blobs[name] = meta.split()[3].decode()
         commits.append((sha, datetime.fromisoformat(authored), blobs))
