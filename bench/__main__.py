@@ -127,6 +127,17 @@ def measure_size(
     }
 
 
+def signed_in(
+    session: requests.Session, base: str, method: str, path: str, bearer: str, **kwargs: Any
+) -> tuple[requests.Response, float]:
+    """A request with a bearer token, and how long it took in milliseconds."""
+    started = time.perf_counter()
+    answer = session.request(
+        method, f"{base}{path}", headers={"Authorization": f"Bearer {bearer}"}, timeout=30, **kwargs
+    )
+    return answer, (time.perf_counter() - started) * 1000
+
+
 def measure_accounts(
     runtime: LocalRuntime, base: str, session: requests.Session, samples: int
 ) -> dict[str, Any]:
@@ -149,15 +160,7 @@ def measure_accounts(
         trigger_ms.append((time.perf_counter() - started) * 1000)
 
     def timed(method: str, path: str, bearer: str, **kwargs: Any) -> tuple[requests.Response, float]:
-        started = time.perf_counter()
-        answer = session.request(
-            method,
-            f"{base}{path}",
-            headers={"Authorization": f"Bearer {bearer}", **kwargs.pop("headers", {})},
-            timeout=30,
-            **kwargs,
-        )
-        return answer, (time.perf_counter() - started) * 1000
+        return signed_in(session, base, method, path, bearer, **kwargs)
 
     rows: dict[str, Any] = {}
     signups = [
@@ -249,11 +252,7 @@ def measure_article_writes(
     assert runtime.cognito is not None
 
     def timed(method: str, path: str, bearer: str, **kwargs: Any) -> tuple[requests.Response, float]:
-        started = time.perf_counter()
-        answer = session.request(
-            method, f"{base}{path}", headers={"Authorization": f"Bearer {bearer}"}, timeout=30, **kwargs
-        )
-        return answer, (time.perf_counter() - started) * 1000
+        return signed_in(session, base, method, path, bearer, **kwargs)
 
     writers = []
     for n in range(people):

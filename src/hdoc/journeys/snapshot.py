@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -26,8 +26,3 @@ class Snapshot:
     created_at: datetime | None = None  # when the repository was created, if the source knows
     default_branch: str = "main"
     web_url: str | None = None  # where a file is shown: f"{web_url}/blob/{branch}/{path}"
-    warnings: Sequence[str] = field(default=())
-
-    def history(self, path: str) -> list[Commit]:
-        """The commits that touched `path`, oldest first."""
-        return [commit for commit in self.commits if path in commit.changes]
