@@ -43,8 +43,15 @@ def cognito() -> Any:
     return session().client("cognito-idp", config=_CONFIG)
 
 
+@lru_cache(maxsize=1)
+def stepfunctions() -> Any:
+    """The Step Functions client."""
+    return session().client("stepfunctions", config=_CONFIG)
+
+
 def reset() -> None:
     """Forget cached clients, e.g. after the endpoint in the environment changed."""
     dynamodb.cache_clear()
     cognito.cache_clear()
+    stepfunctions.cache_clear()
     session.cache_clear()

@@ -20,6 +20,12 @@ class Settings(BaseModel):
     articles_table_name: str = Field("", alias="ARTICLES_TABLE_NAME")
     allowed_origins: str = Field("", alias="ALLOWED_ORIGINS")
     user_pool_id: str = Field("", alias="USER_POOL_ID")
+    statistics_table_name: str = Field("", alias="STATISTICS_TABLE_NAME")
+    state_machine_arn: str = Field("", alias="STATE_MACHINE_ARN")
+    github_api_url: str = Field("https://api.github.com", alias="GITHUB_API_URL")
+    github_token_secret: str = Field("", alias="GITHUB_TOKEN_SECRET")
+    refresh_page_size: int = Field(1000, alias="REFRESH_PAGE_SIZE", ge=1, le=1000)
+    refresh_batch_size: int = Field(25, alias="REFRESH_BATCH_SIZE", ge=1, le=100)
 
     @property
     def origins(self) -> list[str]:

@@ -170,7 +170,7 @@ def test_signed_in_routes_use_the_cognito_authorizer_and_preflights_do_not():
                 continue
             route = event["Properties"]
             signed_in = route["Method"] != "OPTIONS" and (
-                route["Path"] in ("/signup", "/me", "/me/export")
+                route["Path"] in ("/signup", "/me", "/me/export", "/me/refresh")
                 or (route["Path"], route["Method"])
                 in (
                     ("/users/{username}/articles", "POST"),

@@ -196,6 +196,51 @@ class UsersTable:
                 written += 1
         return written
 
+    def get_profiles(self, pks: list[str]) -> list[ProfileRecord]:
+        """Participants by key, in one BatchGetItem per 100 (keys that are not participants are left out)."""
+        found: dict[str, ProfileRecord] = {}
+        client = self._table.meta.client
+        for start in range(0, len(pks), 100):
+            keys: list[dict[str, Any]] = [{"pk": pk} for pk in dict.fromkeys(pks[start : start + 100])]
+            for _ in range(10):  # unprocessed keys are retried a bounded number of times
+                if not keys:
+                    break
+                answer = client.batch_get_item(RequestItems={self._table.name: {"Keys": keys}})
+                for item in answer.get("Responses", {}).get(self._table.name, []):
+                    if item.get("participantList") == PARTICIPANT_LIST:
+                        found[item["pk"]] = _to_profile(item)
+                keys = answer.get("UnprocessedKeys", {}).get(self._table.name, {}).get("Keys", [])
+        return [found[pk] for pk in pks if pk in found]
+
+    def apply_standing(self, pk: str, fields: dict[str, Any], stats_version: int) -> bool:
+        """Set a participant's score fields from statistics at `stats_version`, unless newer ones were.
+
+        False when the participant is gone or already has statistics of this version or later: a
+        repeated or older stream record changes nothing.
+        """
+        names = {"#statsVersion": "statsVersion", "#list": "participantList"}
+        values: dict[str, Any] = {":v": stats_version, ":list": PARTICIPANT_LIST}
+        sets = ["#statsVersion = :v"]
+        for index, (name, value) in enumerate(sorted(fields.items())):
+            names[f"#f{index}"] = name
+            values[f":f{index}"] = value
+            sets.append(f"#f{index} = :f{index}")
+        try:
+            self._table.update_item(
+                Key={"pk": pk},
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression=(
+                    "#list = :list AND (attribute_not_exists(#statsVersion) OR #statsVersion < :v)"
+                ),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
     # -- accounts and the signed-in participant's own profile ----------------------------------------
 
     def put_account(self, sub: str, email: str, created_at: datetime) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -13,11 +15,14 @@ from botocore.exceptions import ClientError
 from hdoc import aws
 from hdoc.dal.users import ProfileRecord
 from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
-from hdoc.handlers.tables import articles_table, users_table
+from hdoc.handlers.tables import articles_table, statistics_table, users_table
 from hdoc.logic import accounts
 from hdoc.logic.accounts import Caller
 from hdoc.logic.errors import UnauthorizedError
+from hdoc.logic.journeys import request_refresh
+from hdoc.logic.refresh import execution_input
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
+from hdoc.models.statistics import RefreshQueued
 from hdoc.settings import settings
 
 router = Router()
@@ -80,6 +85,15 @@ def delete_sign_in(person: Caller) -> None:
             raise
 
 
+def start_refresh(username: str) -> None:
+    """Start the statistics parser for one participant (the same flow as the scheduled run)."""
+    aws.stepfunctions().start_execution(
+        stateMachineArn=settings().state_machine_arn,
+        name=f"refresh-{username.lower()}-{uuid.uuid4().hex[:12]}",
+        input=json.dumps(execution_input([username])),
+    )
+
+
 @router.post(
     "/signup",
     summary="Become a participant: claim your GitHub username",
@@ -124,7 +138,7 @@ def patch_me(patch: Annotated[ProfilePatch, Body()], if_match: IfMatch = None) -
     responses=documented_responses(None, 401, status=204),
 )
 def delete_me() -> Response[None]:
-    accounts.delete(users_table(), articles_table(), caller(), delete_sign_in)
+    accounts.delete(users_table(), articles_table(), statistics_table(), caller(), delete_sign_in)
     return Response(status_code=204, body=None)
 
 
@@ -135,13 +149,24 @@ def delete_me() -> Response[None]:
     responses=documented_responses(Export, 401),
 )
 def export_me() -> Response[Export]:
-    document = accounts.export(users_table(), articles_table(), caller())
+    document = accounts.export(users_table(), articles_table(), statistics_table(), caller())
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,
         body=document,
         headers={"Content-Disposition": 'attachment; filename="hdoc-export.json"'},
     )
+
+
+@router.post(
+    "/me/refresh",
+    summary="Read your journey from GitHub now (at most once every 5 minutes)",
+    tags=["account"],
+    responses=documented_responses(RefreshQueued, 401, 404, 429, status=202),
+)
+def refresh_me() -> Response[RefreshQueued]:
+    queued = request_refresh(users_table(), statistics_table(), caller(), start_refresh)
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=queued)
 
 
 lambda_handler = lambda_handler_for(lambda: build_resolver(router))

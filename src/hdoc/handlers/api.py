@@ -28,6 +28,7 @@ from hdoc.logic.errors import (
     InvalidParameterError,
     NotFoundError,
     PreconditionFailedError,
+    TooManyRequestsError,
     UnauthorizedError,
 )
 from hdoc.logic.usernames import USERNAME_RULE
@@ -172,6 +173,15 @@ def _register_problems(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(PreconditionFailedError)
     def _stale(error: PreconditionFailedError) -> Response:
         return problem(HTTPStatus.PRECONDITION_FAILED, "stale-version", str(error))
+
+    @app.exception_handler(TooManyRequestsError)
+    def _too_many(error: TooManyRequestsError) -> Response:
+        return problem(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "too-many-requests",
+            f"{error} Try again in {error.retry_after} seconds.",
+            headers={"Retry-After": str(error.retry_after)},
+        )
 
     @app.not_found
     def _no_route(_: RouteNotFoundError) -> Response:

@@ -8,12 +8,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
-from hdoc.handlers.tables import users_table
+from hdoc.handlers.tables import statistics_table, users_table
 from hdoc.logic import participants
 from hdoc.logic.cursors import MAX_CURSOR_LENGTH
+from hdoc.logic.journeys import journey_statistics
 from hdoc.logic.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN
 from hdoc.models.pages import LeaderboardPage, ParticipantPage
 from hdoc.models.participant import Participant
+from hdoc.models.statistics import JourneyStatistics
 
 router = Router()
 
@@ -61,6 +63,16 @@ def recent_users(limit: Limit = 20) -> ParticipantPage:
 )
 def get_user(username: Username) -> Participant:
     return participants.get_participant(users_table(), username)
+
+
+@router.get(
+    "/users/<username>/journey",
+    summary="A participant's journey: entries, streaks, score breakdown, and how its last read went",
+    tags=["participants"],
+    responses=documented_responses(JourneyStatistics, 400, 404),
+)
+def get_journey(username: Username) -> JourneyStatistics:
+    return journey_statistics(users_table(), statistics_table(), username)
 
 
 @router.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hdoc.dal.articles import ArticlesTable
+from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import UsersTable
 from hdoc.settings import from_settings, settings
 
@@ -17,3 +18,9 @@ def users_table() -> UsersTable:
 def articles_table() -> ArticlesTable:
     """The ARTICLES table named in this function's environment."""
     return ArticlesTable(settings().articles_table_name)
+
+
+@from_settings
+def statistics_table() -> StatisticsTable:
+    """The STATISTICS table named in this function's environment."""
+    return StatisticsTable(settings().statistics_table_name)

@@ -111,6 +111,28 @@ def read_journey(
     checklist = read_checklist(snapshot.readme)
     titles = {entry.day: entry.title or checklist.titles.get(entry.day) for entry in entries}
     entries = [entry.model_copy(update={"title": titles[entry.day]}) for entry in entries]
+    counted_days = {entry.day for entry in entries if entry.counts and entry.date is not None}
+    return summarize(
+        entries,
+        ChecklistReport(
+            ticked_but_not_counted=sorted(checklist.ticked - counted_days),
+            counted_but_not_ticked=sorted(counted_days - checklist.ticked),
+            titled_only=sorted(set(checklist.titles) - counted_days),
+        ),
+        today=today,
+        zone_name=zone_name,
+    )
+
+
+def rescore(report: JourneyReport, today: date) -> JourneyReport:
+    """The same journey counted as of another day: current streaks end or go on, nothing is re-read."""
+    return summarize(report.entries, report.checklist, today=today, zone_name=report.timezone)
+
+
+def summarize(
+    entries: list[DayEntry], checklist: ChecklistReport, *, today: date, zone_name: str
+) -> JourneyReport:
+    """Streaks, score and breakdown of day entries, as of `today`."""
     counted = [entry for entry in entries if entry.counts and entry.date is not None]
     active = {entry.date for entry in counted if entry.date}
     social_active = {entry.date for entry in counted if entry.date and entry.social_links}
@@ -123,7 +145,6 @@ def read_journey(
     )
     score = scoring.score(*(rule.count for rule in rules))
     current, social_current = streaks.current(active, today), streaks.current(social_active, today)
-    counted_days = {entry.day for entry in counted}
     return JourneyReport(
         entries=entries,
         streaks=Streaks(
@@ -145,11 +166,7 @@ def read_journey(
             twitter_score=score.twitter,
             twitter_streak=social_current.length if social_current else 0,
         ),
-        checklist=ChecklistReport(
-            ticked_but_not_counted=sorted(checklist.ticked - counted_days),
-            counted_but_not_ticked=sorted(counted_days - checklist.ticked),
-            titled_only=sorted(set(checklist.titles) - counted_days),
-        ),
+        checklist=checklist,
         today=today,
         timezone=zone_name,
     )

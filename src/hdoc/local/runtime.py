@@ -259,6 +259,7 @@ class LocalRuntime:
         parameters: dict[str, Any] | None = None,
         dynamodb_endpoint: str | None = None,
         poll_streams: bool = True,
+        github_token: str = "local-github-token",
     ) -> None:
         self.template = (template or default_template()).resolve()
         self.stage = stage
@@ -270,6 +271,10 @@ class LocalRuntime:
         # Streams reach their consumers in the background; tests turn this off and call
         # deliver_streams() to deliver exactly when they choose.
         self.poll_streams = poll_streams
+        # What the local runtime puts in the secrets the templates create (the GitHub token).
+        self.github_token = github_token
+        self.state_machines: dict[str, str] = {}  # logical id -> ARN
+        self.schedules: list[tuple[str, dict[str, Any]]] = []  # (state machine ARN, schedule properties)
         self.stream_events: list[tuple[LocalFunction, dict[str, Any]]] = []
         self.subscriptions: list[StreamSubscription] = []
         self._poller: StreamPoller | None = None
@@ -292,6 +297,8 @@ class LocalRuntime:
             "AWS::Cognito::UserPool": _provision_user_pool,
             "AWS::Cognito::UserPoolClient": _provision_user_pool_client,
             "AWS::Cognito::UserPoolGroup": _provision_user_pool_group,
+            "AWS::SecretsManager::Secret": _provision_secret,
+            "AWS::Serverless::StateMachine": _provision_state_machine,
         }
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -300,9 +307,10 @@ class LocalRuntime:
         """Start the embedded AWS and create everything the templates declare."""
         from moto.server import ThreadedMotoServer
 
-        from hdoc.local import moto_patches
+        from hdoc.local import moto_patches, moto_services
 
         moto_patches.install()
+        moto_services.install()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own request log
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
@@ -315,6 +323,8 @@ class LocalRuntime:
                 "AWS_ENDPOINT_URL": self.aws_endpoint,
                 "AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint,
                 "AWS_ENDPOINT_URL_DYNAMODB_STREAMS": self.dynamodb_endpoint,
+                # Where moto's Step Functions sends the Lambda invocations of a state machine.
+                "MOTO_PORT": str(port),
             }
         )
         aws.reset()
@@ -324,6 +334,8 @@ class LocalRuntime:
         self._set_environment(self._functions_environment())
         self._forget_cached_settings()
         aws.add_session_hook(_count_dynamodb_reads)
+        for function in self.functions:
+            moto_services.register(function.arn, function.name, function.invoke)
         self._subscribe_to_streams()
         return self
 
@@ -356,6 +368,39 @@ class LocalRuntime:
                 break
         return delivered
 
+    def state_machine_arn(self, logical_id: str | None = None) -> str:
+        """The ARN of the state machine declared as `logical_id` (or of the only one)."""
+        if logical_id is None:
+            if len(self.state_machines) != 1:
+                raise KeyError(f"{len(self.state_machines)} state machines are declared; name one")
+            return next(iter(self.state_machines.values()))
+        return self.state_machines[logical_id]
+
+    def run_state_machine(
+        self, input_document: dict[str, Any], *, logical_id: str | None = None, timeout_seconds: float = 600
+    ) -> dict[str, Any]:
+        """Start an execution, wait for it to end (at most `timeout_seconds`), and describe how it ended."""
+        client = self.client("stepfunctions")
+        execution = client.start_execution(
+            stateMachineArn=self.state_machine_arn(logical_id),
+            name=f"local-{uuid.uuid4()}",
+            input=json.dumps(input_document),
+        )["executionArn"]
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            described = client.describe_execution(executionArn=execution)
+            if described["status"] != "RUNNING" or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)  # polling an execution the interpreter runs in its own thread
+        output = json.loads(described["output"]) if described.get("output") else None
+        return {
+            "executionArn": execution,
+            "status": described["status"],
+            "output": output,
+            "error": described.get("error"),
+            "cause": described.get("cause"),
+        }
+
     def send_to_queue(self, queue_arn: str, message: dict[str, Any]) -> None:
         """Send a JSON message to the queue with this ARN (an on-failure destination)."""
         sqs = self.client("sqs")
@@ -368,6 +413,10 @@ class LocalRuntime:
         if self._poller is not None:
             self._poller.stop()
             self._poller = None
+        from hdoc.local import moto_services
+
+        for function in self.functions:
+            moto_services.unregister(function.arn, function.name)
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
@@ -692,6 +741,36 @@ def _provision_user_pool_group(stack: LocalStack, logical_id: str, properties: d
     stack.runtime.client("cognito-idp").create_group(UserPoolId=pool.pool_id, GroupName=declared["GroupName"])
     pool.groups.append(declared["GroupName"])
     return Provisioned(ref=declared["GroupName"])
+
+
+def _provision_secret(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    # Locally every secret the templates create holds the runtime's GitHub token (the only one hdoc has).
+    name = physical_name(stack.name, logical_id)
+    created = stack.runtime.client("secretsmanager").create_secret(
+        Name=name, SecretString=stack.runtime.github_token
+    )
+    return Provisioned(ref=created["ARN"], attributes={"Id": created["ARN"]})
+
+
+def _provision_state_machine(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    location = stack.template_path.parent / str(stack.evaluator.evaluate(properties["DefinitionUri"]))
+    definition = location.read_text(encoding="utf-8")
+    substitutions = stack.evaluator.evaluate(properties.get("DefinitionSubstitutions", {}))
+    for name, value in substitutions.items():
+        definition = definition.replace("${" + name + "}", str(value))
+    json.loads(definition)  # a definition that is not JSON after substitution fails here, as in AWS
+    created = stack.runtime.client("stepfunctions").create_state_machine(
+        name=physical_name(stack.name, logical_id)[:80],
+        definition=definition,
+        roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{logical_id}Role",
+        type=str(stack.evaluator.evaluate(properties.get("Type", "STANDARD"))),
+    )
+    arn = created["stateMachineArn"]
+    stack.runtime.state_machines[logical_id] = arn
+    for event in properties.get("Events", {}).values():
+        if event.get("Type") in ("Schedule", "ScheduleV2"):
+            stack.runtime.schedules.append((arn, stack.evaluator.evaluate(event["Properties"])))
+    return Provisioned(ref=arn, attributes={"Arn": arn, "Name": arn.rsplit(":", 1)[-1]})
 
 
 def _provision_inert(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:

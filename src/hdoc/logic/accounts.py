@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hdoc.dal.articles import ArticlesTable
+from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import ProfileRecord, UsersTable
 from hdoc.logic.errors import InvalidParameterError, NotFoundError
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
@@ -77,7 +78,13 @@ def update_profile(
     return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
 
 
-def export(users: UsersTable, articles: ArticlesTable, caller: Caller, now: datetime | None = None) -> Export:
+def export(
+    users: UsersTable,
+    articles: ArticlesTable,
+    statistics: StatisticsTable,
+    caller: Caller,
+    now: datetime | None = None,
+) -> Export:
     """Everything hdoc holds about the caller."""
     account = users.get_account(caller.sub)
     record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
@@ -87,16 +94,26 @@ def export(users: UsersTable, articles: ArticlesTable, caller: Caller, now: date
         account=account.account if account else None,
         participant=record.profile if record else None,
         articles=[stored.article for stored in written],
+        journey=(
+            statistics.get(record.profile.id.lower()).report  # type: ignore[union-attr]
+            if record and statistics.get(record.profile.id.lower())
+            else None
+        ),
     )
 
 
 def delete(
-    users: UsersTable, articles: ArticlesTable, caller: Caller, delete_sign_in: Callable[[Caller], None]
+    users: UsersTable,
+    articles: ArticlesTable,
+    statistics: StatisticsTable,
+    caller: Caller,
+    delete_sign_in: Callable[[Caller], None],
 ) -> None:
     """Remove everything hdoc holds about the caller (articles first), then their sign-in. Safe to repeat."""
     account = users.get_account(caller.sub)
     if account is not None and account.participant_pk is not None:
         for stored in articles.all_by_author(account.participant_pk):
             articles.delete(stored)  # its tag entries go with it, and the counter uncounts them
+        statistics.delete(account.participant_pk)
     users.delete_account(caller.sub)
     delete_sign_in(caller)

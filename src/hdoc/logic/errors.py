@@ -34,3 +34,11 @@ class ConflictError(HdocError):
 
 class PreconditionFailedError(HdocError):
     """The caller's copy is stale (If-Match no longer matches)."""
+
+
+class TooManyRequestsError(HdocError):
+    """The caller asked too often; they may ask again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -17,6 +17,7 @@ from hdoc.logic.profiles import (
 )
 from hdoc.models.article import Article
 from hdoc.models.base import ApiModel, RequestModel
+from hdoc.models.journey import JourneyReport
 from hdoc.models.participant import Participant
 
 
@@ -74,3 +75,4 @@ class Export(ApiModel):
     account: Account | None
     participant: Profile | None
     articles: list[Article] = Field(default_factory=list)
+    journey: JourneyReport | None = Field(None, description="What hdoc last read in your journey")

@@ -30,6 +30,10 @@ class Participant(ApiModel):
     date_joined: datetime = Field(description="When the participant joined, ISO 8601 in UTC")
     score: int = Field(0, ge=0, description="CloudCoins: githubScore + twitterScore")
     longest_streak: int = Field(0, ge=0)
+    journey_status: str | None = Field(
+        None,
+        description="How the last read of the journey went (ok, pending, not-found…); null before the first",
+    )
 
 
 class RankedParticipant(Participant):

@@ -1,0 +1,46 @@
+"""The score calculator: keeps each participant's scores, streaks and leaderboard place from the
+STATISTICS table's stream. Records may come twice or out of order: each carries the statistics'
+version, and USERS only takes a version newer than the one it has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from hdoc.dal.statistics import JOURNEY_KIND
+from hdoc.handlers.tables import users_table
+from hdoc.logic.standings import StatisticsImage, standing
+from hdoc.observability import logger, metrics
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def apply_record(record: DynamoDBRecord) -> None:
+    """Copy one statistics change to the participant (nothing for removals and other items)."""
+    if record.event_name == DynamoDBRecordEventName.REMOVE:
+        return
+    image: dict[str, Any] = record.dynamodb.new_image if record.dynamodb else {}
+    if image.get("kind") != JOURNEY_KIND:
+        return  # the rate-limit note, or a refresh request before any refresh
+    statistics = StatisticsImage.model_validate(image)  # a malformed record fails alone
+    applied = users_table().apply_standing(statistics.pk, standing(statistics), statistics.version)
+    metrics.add_metric(
+        name="StandingsApplied" if applied else "StandingsSkipped", unit=MetricUnit.Count, value=1
+    )
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return dict(
+        process_partial_response(
+            event=event, record_handler=apply_record, processor=processor, context=context
+        )
+    )

@@ -1,0 +1,112 @@
+"""The statistics parser's steps, each a Lambda function its state machine calls.
+
+`list_page` turns a page of participants into batches, `refresh_batch` refreshes one batch from
+GitHub into STATISTICS, and `tally` adds a page's results to the run's summary. What passes between
+states stays small (usernames and counts), whatever the number of participants.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from hdoc import aws
+from hdoc.dal.users import BY_USERNAME_INDEX
+from hdoc.handlers.tables import statistics_table, users_table
+from hdoc.logic.refresh import JourneyTarget, refresh_journeys
+from hdoc.logic.usernames import is_valid_username, username_key
+from hdoc.observability import logger, metrics
+from hdoc.settings import from_settings, settings
+from hdoc.sources.github import GitHubClient
+
+TOKEN_CACHE_SECONDS = 300
+
+
+@from_settings
+def _secrets() -> SecretsProvider:
+    return SecretsProvider(boto3_client=aws.session().client("secretsmanager"))
+
+
+def github_token() -> str:
+    """The GitHub token from Secrets Manager (cached for a few minutes): the secret's text, or its
+    "token" field when it holds JSON."""
+    value = str(_secrets().get(settings().github_token_secret, max_age=TOKEN_CACHE_SECONDS))
+    if value.lstrip().startswith("{"):
+        return str(json.loads(value)["token"])
+    return value.strip()
+
+
+@from_settings
+def github() -> GitHubClient:
+    """The GitHub API at the configured URL (github.com by default)."""
+    return GitHubClient(github_token, settings().github_api_url)
+
+
+def batches(usernames: list[str], size: int) -> list[list[str]]:
+    return [usernames[start : start + size] for start in range(0, len(usernames), size)]
+
+
+@logger.inject_lambda_context
+def list_page(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """A page of participants as batches, and the cursor of the next page (null at the end).
+
+    With `usernames` in the input (a participant's own refresh), those participants are the only page.
+    """
+    config = settings()
+    named = event.get("usernames")
+    if named:
+        usernames = [name for name in named if isinstance(name, str) and is_valid_username(name)]
+        return {"batches": batches(usernames, config.refresh_batch_size), "cursor": None}
+    cursor = event.get("cursor")
+    after = {"pk": cursor} if isinstance(cursor, str) and cursor else None
+    records, more = users_table().page(BY_USERNAME_INDEX, config.refresh_page_size, after=after)
+    usernames = [record.participant.id for record in records]
+    return {
+        "batches": batches(usernames, config.refresh_batch_size),
+        "cursor": records[-1].pk if more and records else None,
+    }
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context
+def refresh_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Refresh the journeys of a batch of participants; counts of what happened."""
+    pks = [username_key(name) for name in event.get("usernames", []) if isinstance(name, str)]
+    profiles = users_table().get_profiles(pks)
+    targets = [
+        JourneyTarget(record.profile.id, record.profile.journey_repo, record.profile.timezone)
+        for record in profiles
+    ]
+    tally = refresh_journeys(github(), statistics_table(), targets)
+    for outcome, count in tally.outcomes.items():
+        metrics.add_metric(name=f"Journeys.{outcome}", unit=MetricUnit.Count, value=count)
+    gone = len(pks) - len(profiles)
+    if gone:
+        tally.outcomes["gone"] += gone  # deleted since the page was listed
+    return tally.as_dict()
+
+
+@logger.inject_lambda_context
+def tally(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """The run's summary so far plus one page's batch results."""
+    summary = event.get("summary") or {}
+    outcomes: Counter[str] = Counter(summary.get("outcomes") or {})
+    # A reset already past belongs to a pause that is over (the run waited for it and resumed).
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    reset = summary.get("rateLimitedUntil") if (summary.get("rateLimitedUntil") or "") > now else None
+    failed = int(summary.get("failedBatches") or 0)
+    pages = int(summary.get("pages") or 0) + 1
+    for result in event.get("results") or []:
+        if not isinstance(result, dict) or "outcomes" not in result:
+            failed += 1  # a batch that failed after its retries
+            continue
+        outcomes.update(result["outcomes"])
+        if result.get("rateLimitedUntil"):
+            reset = max(filter(None, [reset, result["rateLimitedUntil"]]))
+    return {"outcomes": dict(outcomes), "rateLimitedUntil": reset, "failedBatches": failed, "pages": pages}

@@ -1,0 +1,153 @@
+"""Refreshing journeys: read each participant's journey from GitHub into STATISTICS, safely.
+
+A failed read never touches what was stored: it only records the journey's status. GitHub's rate
+limit stops the whole batch, and is noted so that every other refresh stops too until it resets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hdoc.dal.statistics import RULES_VERSION, StatisticsTable, StoredJourney
+from hdoc.journeys.report import read_journey, rescore
+from hdoc.logic.usernames import username_key
+from hdoc.observability import logger
+from hdoc.sources.github import GitHubClient, JourneyUnavailableError, Known, RateLimitedError
+
+
+@dataclass(frozen=True)
+class JourneyTarget:
+    """A participant whose journey to refresh, with the settings that shape it."""
+
+    username: str
+    repository: str  # owner/name
+    timezone: str = "UTC"
+
+    @property
+    def pk(self) -> str:
+        return username_key(self.username)
+
+
+@dataclass
+class RefreshTally:
+    """What a batch of refreshes did."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    rate_limited_until: datetime | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "outcomes": dict(self.outcomes),
+            # RFC 3339 in UTC with a Z: what a Wait state's TimestampPath takes.
+            "rateLimitedUntil": (
+                self.rate_limited_until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                if self.rate_limited_until
+                else None
+            ),
+        }
+
+
+def execution_input(usernames: list[str] | None = None) -> dict[str, object]:
+    """The statistics parser's input: every participant (the schedule's), or only `usernames`."""
+    return {"cursor": None, "usernames": usernames, "summary": {}, "resumes": 0}
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _known_for(stored: StoredJourney | None, target: JourneyTarget) -> Known | None:
+    """What lets the source skip unchanged parts, if it still describes this journey as we read it."""
+    if stored is None or stored.report is None or stored.rules_version != RULES_VERSION:
+        return None
+    if stored.repository.lower() != target.repository.lower() or stored.timezone != target.timezone:
+        return None
+    return stored.known
+
+
+def refresh_journey(
+    github: GitHubClient, statistics: StatisticsTable, target: JourneyTarget, now: datetime | None = None
+) -> str:
+    """Refresh one journey; the outcome: changed, re-dated, unchanged, superseded, or a failure status.
+
+    Raises RateLimitedError (nothing stored) when GitHub says to stop.
+    """
+    now = now or datetime.now(UTC)
+    zone = _zone(target.timezone)
+    today = now.astimezone(zone).date()
+    stored = statistics.get(target.pk)
+    expected = stored.version if stored else None
+    try:
+        fetched = github.fetch_journey(target.repository, _known_for(stored, target))
+    except JourneyUnavailableError as error:
+        logger.info("journey unavailable", extra={"username": target.username, "status": error.status})
+        written = statistics.save_status(
+            pk=target.pk,
+            username=target.username,
+            repository=target.repository,
+            status=error.status,
+            detail=error.detail,
+            now=now,
+            expected_version=expected,
+        )
+        return error.status if written else "superseded"
+    if fetched.snapshot is None:
+        # Nothing the rules read changed. A new day can still end a current streak: re-date the report.
+        # A source skips only with what we stored.
+        assert stored is not None
+        assert stored.report is not None
+        if stored.report.today == today and stored.status == "ok" and fetched.known == stored.known:
+            return "unchanged"
+        report = rescore(stored.report, today)
+        outcome = "re-dated"
+    else:
+        report = read_journey(fetched.snapshot, today=today, timezone=zone, zone_name=str(zone.key))
+        outcome = "changed"
+    previous_score = stored.report.totals.score if stored and stored.report else None
+    reached = stored.score_reached_at if stored and previous_score == report.totals.score else None
+    written = statistics.save_report(
+        pk=target.pk,
+        username=target.username,
+        repository=target.repository,
+        timezone=target.timezone,
+        report=report,
+        known=fetched.known,
+        score_reached_at=reached or now,
+        now=now,
+        expected_version=expected,
+    )
+    return outcome if written else "superseded"
+
+
+def refresh_journeys(
+    github: GitHubClient,
+    statistics: StatisticsTable,
+    targets: Iterable[JourneyTarget],
+    now: datetime | None = None,
+) -> RefreshTally:
+    """Refresh journeys one after another until done or GitHub's rate limit is spent."""
+    tally = RefreshTally()
+    targets = list(targets)
+    now = now or datetime.now(UTC)
+    resets = statistics.rate_limited_until(now)
+    if resets is not None:
+        tally.outcomes["skipped"] += len(targets)
+        tally.rate_limited_until = resets
+        return tally
+    for position, target in enumerate(targets):
+        try:
+            tally.outcomes[refresh_journey(github, statistics, target, now)] += 1
+        except RateLimitedError as limited:
+            statistics.note_rate_limit(limited.reset_at)
+            tally.rate_limited_until = limited.reset_at
+            tally.outcomes["skipped"] += len(targets) - position
+            logger.warning("GitHub rate limit spent", extra={"resetAt": limited.reset_at.isoformat()})
+            break
+    return tally
