@@ -37,7 +37,7 @@ def unregister(arn: str, name: str) -> None:
         _functions.pop(name, None)
 
 
-def _invoke(
+def _invoke(  # noqa: PLR0917  (moto's signature)
     self: LambdaBackend,
     function_name: str,
     qualifier: str | None,
