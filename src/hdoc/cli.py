@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 DEMO_PARTICIPANTS = 120
 DEMO_ARTICLES = 24
+# Demo participants start at zero: their scores come from their journeys.
+UNSCORED = {
+    "score": 0,
+    "days_completed": 0,
+    "longest_streak": 0,
+    "github_score": 0,
+    "github_streak": 0,
+    "twitter_score": 0,
+    "twitter_streak": 0,
+}
 
 
 def _log_requests() -> None:
@@ -26,36 +38,79 @@ def _log_requests() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from hdoc.local.gateway import LocalServer
-    from hdoc.local.runtime import LocalRuntime
+def _seed_demo(runtime: Any) -> None:
+    """Demo participants with zero scores and demo articles; then the statistics parser reads the
+    participants' journeys (served by the fake GitHub) and the score calculator scores them."""
+    from hdoc.dal.articles import ArticlesTable
+    from hdoc.dal.users import UsersTable
+    from hdoc.local.seed import demo_articles, demo_participants
+    from hdoc.logic.refresh import execution_input
+
+    participants = [
+        (participant.model_copy(update=UNSCORED), joined)
+        for participant, joined in demo_participants(DEMO_PARTICIPANTS, seed=100)
+    ]
+    UsersTable(runtime.table_name("UsersTable")).put_many(participants)
+    articles = ArticlesTable(runtime.table_name("ArticlesTable"))
+    authors = [participant for participant, _ in participants[:30]]
+    for stored in demo_articles(authors, DEMO_ARTICLES, seed=100):
+        articles.create(stored)
+    ended = runtime.run_state_machine(execution_input())
+    runtime.deliver_streams()  # tags counted and scores calculated before the first request
+    outcomes = (ended["output"] or {}).get("outcomes", {})
+    read = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+    print(f"Demo journeys read by the statistics parser: {ended['status'].lower()} ({read})")
+
+
+def _demo_github(token: str) -> Any:
+    """The fake GitHub on loopback, serving the demo participants' journeys."""
+    from hdoc.local.demo_journeys import serve_demo_journeys
+    from hdoc.local.fake_github import FakeGitHub
     from hdoc.local.seed import demo_participants
 
+    github = FakeGitHub(token=token).start()
+    people = (participant for participant, _ in demo_participants(DEMO_PARTICIPANTS, seed=100))
+    serve_demo_journeys(github, people, seed=100)
+    return github
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from hdoc.local.gateway import LocalServer
+    from hdoc.local.runtime import LocalRuntime
+
     _log_requests()
-    runtime = LocalRuntime(args.template, stage=args.stage, dynamodb_endpoint=args.aws_endpoint)
+    token = os.environ.get("GITHUB_TOKEN") or "local-github-token"
+    fake_github = _demo_github(token) if args.github_url is None and args.seed == "demo" else None
+    github_url = fake_github.url if fake_github is not None else args.github_url
+    parameters = {"GitHubApiUrl": github_url} if github_url else {}
+    runtime = LocalRuntime(
+        args.template,
+        stage=args.stage,
+        dynamodb_endpoint=args.aws_endpoint,
+        parameters=parameters,
+        github_token=token,
+    )
     try:
         runtime.start()
         server = LocalServer(runtime, args.host, args.port)
     except OSError as error:
         runtime.stop()
+        if fake_github is not None:
+            fake_github.stop()
         print(f"hdoc serve: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
     if args.seed == "demo":
-        from hdoc.dal.articles import ArticlesTable
-        from hdoc.dal.users import UsersTable
-        from hdoc.local.seed import demo_articles
-
-        participants = [participant for participant, _ in demo_participants(DEMO_PARTICIPANTS, seed=100)]
-        UsersTable(runtime.table_name("UsersTable")).put_many(demo_participants(DEMO_PARTICIPANTS, seed=100))
-        articles = ArticlesTable(runtime.table_name("ArticlesTable"))
-        for stored in demo_articles(participants[:30], DEMO_ARTICLES, seed=100):
-            articles.create(stored)
-        runtime.deliver_streams()  # the tag counter has counted them before the first request
+        _seed_demo(runtime)
     url = server.url
     print(f"hdoc is serving the {args.stage} stack's API at {url}  (embedded AWS: {runtime.aws_endpoint})")
     print(f"  {len(runtime.routes)} routes, {len(runtime.tables)} tables, from {runtime.template}")
+    print(f"  journeys are read from {github_url or 'https://api.github.com'}")
     print("Try:")
     print(f"  curl '{url}/leaderboard?limit=5'")
+    print(f"  curl '{url}/users/USERNAME/journey'   (a username from the leaderboard)")
+    print(f"  hdoc refresh --all --server {url}")
     print(f"  curl '{url}/users/recent?limit=3'")
     print(f"  curl '{url}/users?limit=2'")
     print(f"  curl '{url}/tags?limit=5'")
@@ -70,6 +125,8 @@ def _serve(args: argparse.Namespace) -> int:
         pass
     finally:
         runtime.stop()
+        if fake_github is not None:
+            fake_github.stop()
         print("\nhdoc stopped.")
     return 0
 
@@ -131,6 +188,44 @@ def _token(args: argparse.Namespace) -> int:
         print(f"hdoc token: {answer.json().get('detail', answer.text)}", file=sys.stderr)
         return 2
     print(answer.json()["idToken"])
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    import requests
+
+    from hdoc.local.gateway import REFRESH_PATH
+    from hdoc.logic.usernames import USERNAME_RULE, is_valid_username
+
+    if (args.username is None) == (not args.all):
+        print("hdoc refresh: name one participant, or --all", file=sys.stderr)
+        return 2
+    if args.username is not None and not is_valid_username(args.username):
+        print(f"hdoc refresh: {args.username!r} is not {USERNAME_RULE}", file=sys.stderr)
+        return 2
+    try:
+        answer = requests.post(
+            f"{args.server.rstrip('/')}{REFRESH_PATH}",
+            json={"usernames": None if args.all else [args.username]},
+            timeout=args.timeout,
+        )
+    except requests.RequestException:
+        print(
+            f"hdoc refresh: no local runtime answers at {args.server}; start one with `hdoc serve`.",
+            file=sys.stderr,
+        )
+        return 1
+    if answer.status_code != 200:
+        print(f"hdoc refresh: {answer.json().get('detail', answer.text)}", file=sys.stderr)
+        return 1
+    ended = answer.json()
+    summary = ended.get("output") or {}
+    print(f"statistics parser {ended['status'].lower()}: {json.dumps(summary.get('outcomes', {}))}")
+    if summary.get("rateLimitedUntil"):
+        print(f"GitHub's rate limit is spent until {summary['rateLimitedUntil']}; the rest waits for it.")
+    if ended["status"] != "SUCCEEDED":
+        print(f"hdoc refresh: {ended.get('error')}: {ended.get('cause')}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -204,6 +299,23 @@ def parser() -> argparse.ArgumentParser:
         help="keep the tables at this DynamoDB-compatible endpoint instead of the embedded AWS",
     )
     serve.set_defaults(run=_serve)
+
+    serve.add_argument(
+        "--github-url",
+        metavar="URL",
+        default=None,
+        help="the GitHub API journeys are read from (default: the demo's fake GitHub with --seed demo, "
+        "else https://api.github.com; the token comes from $GITHUB_TOKEN)",
+    )
+
+    refresh = commands.add_parser(
+        "refresh", help="run the statistics parser on a running `hdoc serve` and wait for it"
+    )
+    refresh.add_argument("username", nargs="?", default=None, help="the participant whose journey to read")
+    refresh.add_argument("--all", action="store_true", help="read every participant's journey")
+    refresh.add_argument("--server", default="http://127.0.0.1:3000", help="the local runtime's URL")
+    refresh.add_argument("--timeout", type=_positive, default=900, help="seconds to wait (default 900)")
+    refresh.set_defaults(run=_refresh)
 
     seed = commands.add_parser("seed", help="add demo participants to a running `hdoc serve`")
     seed.add_argument("--participants", type=_positive, required=True, metavar="N")

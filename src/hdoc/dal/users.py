@@ -113,6 +113,7 @@ def _to_record(item: dict[str, Any]) -> ParticipantRecord:
 def _to_profile(item: dict[str, Any]) -> ProfileRecord:
     fields = {name: plain(value) for name, value in item.items()}
     fields["id"] = fields.pop("username")
+    fields.setdefault("journeyRepo", f"{fields['id']}/100DaysOfCloud")  # the challenge's default
     return ProfileRecord(
         profile=Profile.model_validate(fields),
         version=int(fields.get("version", 1)),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
@@ -17,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from hdoc.dal.statistics import JOURNEY_KIND
 from hdoc.handlers.tables import users_table
 from hdoc.logic.standings import StatisticsImage, standing
-from hdoc.observability import logger, metrics
+from hdoc.observability import logger
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -31,12 +30,11 @@ def apply_record(record: DynamoDBRecord) -> None:
         return  # the rate-limit note, or a refresh request before any refresh
     statistics = StatisticsImage.model_validate(image)  # a malformed record fails alone
     applied = users_table().apply_standing(statistics.pk, standing(statistics), statistics.version)
-    metrics.add_metric(
-        name="StandingsApplied" if applied else "StandingsSkipped", unit=MetricUnit.Count, value=1
+    logger.debug(
+        "standing", extra={"participant": statistics.pk, "version": statistics.version, "applied": applied}
     )
 
 
-@metrics.log_metrics
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return dict(

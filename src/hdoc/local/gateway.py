@@ -30,6 +30,7 @@ ITEMS_WRITTEN_HEADER = "X-Hdoc-Items-Written"
 CALLS_HEADER = "X-Hdoc-Dynamodb-Calls"
 RESOURCES_PATH = "/_local/resources"
 TOKEN_PATH = "/_local/token"
+REFRESH_PATH = "/_local/refresh"
 
 
 def proxy_event(
@@ -146,6 +147,8 @@ class LocalGateway:
             return self.resources()
         if request.path == TOKEN_PATH and request.method == "POST":
             return self.token(request)
+        if request.path == REFRESH_PATH and request.method == "POST":
+            return self.refresh(request)
         matched = self.runtime.route(request.method, request.path)
         if matched is None:
             allowed = self.runtime.methods_for(request.path)
@@ -191,6 +194,22 @@ class LocalGateway:
         except (ValueError, LookupError) as error:
             return problem_response(HTTPStatus.BAD_REQUEST, str(error))
         return Response(json.dumps({"idToken": token}), content_type="application/json")
+
+    def refresh(self, request: Request) -> Response:
+        """Run the statistics parser (for some participants, or all) and wait for it (hdoc refresh)."""
+        from hdoc.logic.refresh import execution_input
+
+        asked = request.get_json(silent=True) or {}
+        usernames = asked.get("usernames")
+        if usernames is not None and not (
+            isinstance(usernames, list) and all(isinstance(name, str) for name in usernames)
+        ):
+            return problem_response(
+                HTTPStatus.BAD_REQUEST, "'usernames' must be a list of usernames, or null."
+            )
+        ended = self.runtime.run_state_machine(execution_input(usernames))
+        self.runtime.deliver_streams()  # the score calculator has caught up before the answer
+        return Response(json.dumps(ended), content_type="application/json")
 
     def resources(self) -> Response:
         """Where the embedded AWS is and what was created in it, for hdoc's own commands."""
