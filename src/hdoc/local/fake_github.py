@@ -218,7 +218,7 @@ class FakeGitHub:
             for rule in self._rules:
                 if rule.repo not in (None, repo):
                     continue
-                if (rule.failure == "truncated") != (kind == "tree"):
+                if rule.failure == "truncated" and kind != "tree":
                     continue
                 rule.times -= 1
                 if rule.times <= 0:
