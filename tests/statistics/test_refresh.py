@@ -1,0 +1,177 @@
+"""Refreshing journeys into STATISTICS: after every GitHub failure, nothing stored is lost and the
+journey's status says what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hdoc.dal.statistics import StatisticsTable
+from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.runtime import LocalRuntime
+from hdoc.logic.refresh import JourneyTarget, refresh_journey, refresh_journeys
+from hdoc.sources.github import GitHubClient, RateLimitedError
+from tests.conftest import TEMPLATE
+from tests.statistics.journeys import add_day, journey
+
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def runtime() -> Iterator[LocalRuntime]:
+    with LocalRuntime(TEMPLATE, poll_streams=False) as started:
+        yield started
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as server:
+        yield server
+
+
+@pytest.fixture
+def statistics(runtime: LocalRuntime) -> StatisticsTable:
+    client = runtime.client("dynamodb")
+    name = runtime.table_name("StatisticsTable")
+    for page in client.get_paginator("scan").paginate(TableName=name, ProjectionExpression="pk, sk"):
+        for item in page["Items"]:
+            client.delete_item(TableName=name, Key=item)
+    return StatisticsTable(name)
+
+
+def source(github: FakeGitHub) -> GitHubClient:
+    return GitHubClient(lambda: github.token, github.url, sleep=lambda _: None, timeout_seconds=0.3)
+
+
+def target(name: str) -> JourneyTarget:
+    return JourneyTarget(name, f"{name}/100DaysOfCloud", "Europe/Paris")
+
+
+def test_a_first_refresh_stores_the_report_totals_and_what_to_fetch_next_time(github, statistics):
+    github.add(journey("ana/100DaysOfCloud", 5))
+    assert refresh_journey(source(github), statistics, target("ana"), NOW) == "changed"
+    stored = statistics.get("ana")
+    assert stored is not None
+    assert stored.status == "ok"
+    assert stored.version == 1
+    assert stored.report is not None
+    assert stored.report.totals.days_completed == 5
+    assert stored.known.head == github.repositories["ana/100daysofcloud"].head.sha
+    assert stored.known.etag
+    assert set(stored.known.blobs) == {"README.md", *(f"Journey/{d:03d}/Readme.md" for d in range(1, 6))}
+
+
+def test_an_unchanged_journey_the_same_day_writes_nothing(github, statistics):
+    github.add(journey("ana/100DaysOfCloud", 5))
+    refresh_journey(source(github), statistics, target("ana"), NOW)
+    assert refresh_journey(source(github), statistics, target("ana"), NOW + timedelta(hours=1)) == "unchanged"
+    stored = statistics.get("ana")
+    assert stored is not None
+    assert stored.version == 1
+
+
+def test_an_unchanged_journey_on_a_later_day_is_re_dated_so_its_current_streak_can_end(github, statistics):
+    github.add(journey("ana/100DaysOfCloud", 5))
+    refresh_journey(source(github), statistics, target("ana"), datetime(2026, 3, 5, 20, tzinfo=UTC))
+    before = statistics.get("ana")
+    assert before is not None
+    assert before.report is not None
+    assert before.report.totals.github_streak == 5
+    assert refresh_journey(source(github), statistics, target("ana"), NOW) == "re-dated"
+    after = statistics.get("ana")
+    assert after is not None
+    assert after.report is not None
+    assert after.report.totals.github_streak == 0  # five days without an entry
+    assert after.report.totals.score == before.report.totals.score
+    assert after.score_reached_at == before.score_reached_at  # same score: same place among equals
+    assert github.cost == 3  # the second refresh was a free 304
+
+
+def test_a_new_day_changes_the_statistics_and_bumps_the_version(github, statistics):
+    repository = github.add(journey("ana/100DaysOfCloud", 5))
+    refresh_journey(source(github), statistics, target("ana"), NOW)
+    add_day(repository, 6)
+    assert refresh_journey(source(github), statistics, target("ana"), NOW) == "changed"
+    stored = statistics.get("ana")
+    assert stored is not None
+    assert stored.report is not None
+    assert stored.report.totals.days_completed == 6
+    assert stored.version == 2
+
+
+@pytest.mark.parametrize(
+    ("failure", "attempts", "status"),
+    [
+        ("404", 1, "not-found"),
+        ("moved", 1, "moved"),
+        ("truncated", 1, "truncated"),
+        ("500", 3, "unavailable"),
+        ("slow", 3, "unavailable"),
+    ],
+)
+def test_a_failed_fetch_keeps_the_statistics_and_records_why(github, statistics, failure, attempts, status):
+    # Given a journey read once, which then gains a day
+    repository = github.add(journey("ana/100DaysOfCloud", 5))
+    refresh_journey(source(github), statistics, target("ana"), NOW)
+    good = statistics.get("ana")
+    add_day(repository, 6)
+    github.slow_seconds = 1.0
+    # When GitHub fails every attempt of the next refresh
+    github.fail(failure, times=attempts)
+    assert refresh_journey(source(github), statistics, target("ana"), NOW + timedelta(days=1)) == status
+    # Then what was stored is still there, and the status says what happened
+    after = statistics.get("ana")
+    assert good is not None
+    assert after is not None
+    assert after.report == good.report
+    assert after.known == good.known
+    assert after.last_refreshed_at == good.last_refreshed_at
+    assert (after.status, after.version) == (status, 2)
+    assert after.status_detail
+    # And the next good refresh reads the new day
+    assert refresh_journey(source(github), statistics, target("ana"), NOW + timedelta(days=1)) == "changed"
+    fixed = statistics.get("ana")
+    assert fixed is not None
+    assert fixed.report is not None
+    assert (fixed.status, fixed.report.totals.days_completed) == ("ok", 6)
+
+
+def test_a_journey_that_was_never_readable_has_a_status_and_no_statistics(github, statistics):
+    assert refresh_journey(source(github), statistics, target("nobody"), NOW) == "not-found"
+    stored = statistics.get("nobody")
+    assert stored is not None
+    assert (stored.status, stored.report) == ("not-found", None)
+
+
+@pytest.mark.parametrize("failure", ["rate-limit", "429"])
+def test_a_rate_limit_stops_the_batch_keeps_what_is_done_and_stops_later_batches_until_the_reset(
+    github, statistics, failure
+):
+    for name in ("ana", "bo", "cy"):
+        github.add(journey(f"{name}/100DaysOfCloud", 3))
+    client = source(github)
+    refresh_journey(client, statistics, target("ana"), NOW)
+    github.fail(failure, repo="bo/100DaysOfCloud")
+    tally = refresh_journeys(client, statistics, [target("ana"), target("bo"), target("cy")], NOW)
+    assert tally.outcomes == {"unchanged": 1, "skipped": 2}
+    assert tally.rate_limited_until is not None
+    assert statistics.get("bo") is None  # nothing stored for the one that hit the limit
+    assert statistics.get("cy") is None
+    stored = statistics.get("ana")
+    assert stored is not None
+    assert stored.status == "ok"
+    # Another batch before the reset asks GitHub nothing
+    github.reset_counters()
+    later = refresh_journeys(client, statistics, [target("cy")], NOW)
+    assert later.outcomes == {"skipped": 1}
+    assert github.total_requests == 0
+
+
+def test_a_rate_limit_on_a_single_refresh_raises_and_stores_nothing(github, statistics):
+    github.add(journey("ana/100DaysOfCloud", 3))
+    github.fail("rate-limit")
+    with pytest.raises(RateLimitedError):
+        refresh_journey(source(github), statistics, target("ana"), NOW)
+    assert statistics.get("ana") is None
