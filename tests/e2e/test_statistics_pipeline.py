@@ -1,0 +1,131 @@
+"""The statistics pipeline end to end, over HTTP: a participant signs up, their journey is read from
+(the fake) GitHub by the state machine from the template, and the leaderboard ranks them by it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from hdoc.cli import main
+from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.gateway import LocalServer
+from hdoc.local.runtime import LocalRuntime
+from hdoc.logic import scoring
+from tests.conftest import TEMPLATE, LocalApi
+from tests.e2e.test_accounts import call, signup, token
+from tests.statistics.journeys import journey
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Iterator[tuple[LocalApi, FakeGitHub]]:
+    with FakeGitHub() as github:
+        runtime = LocalRuntime(
+            TEMPLATE, parameters={"GitHubApiUrl": github.url}, github_token=github.token
+        ).start()
+        server = LocalServer(runtime, "127.0.0.1", 0).start()
+        try:
+            yield LocalApi(server.url, runtime, []), github
+        finally:
+            server.stop()
+            runtime.stop()
+
+
+def eventually(check: Callable[[], Any], seconds: float = 60) -> Any:
+    """The first truthy result of `check`, polled until `seconds` pass (the pipeline is asynchronous)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"not done within {seconds} s")
+
+
+def recent_journey(name: str, days: int, github: FakeGitHub) -> None:
+    """`days` consecutive days ending yesterday, so the current streak is alive today."""
+    start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=days)
+    github.add(journey(f"{name}/100DaysOfCloud", days, start=start)).created_at = start - timedelta(days=30)
+
+
+def test_signup_then_refresh_puts_the_participant_on_the_leaderboard_with_the_rules_score(pipeline):
+    api, github = pipeline
+    me = token(api)
+    recent_journey("Dana", 7, github)
+
+    assert signup(api, me, "Dana").status_code == 201
+    pending = call(api, "GET", "/users/dana/journey")
+    assert pending.status_code == 200
+    assert (pending.json()["status"], pending.json()["report"]) == ("pending", None)
+
+    queued = call(api, "POST", "/me/refresh", me)
+    assert queued.status_code == 202
+    again = call(api, "POST", "/me/refresh", me)
+    assert again.status_code == 429
+    assert 1 <= int(again.headers["Retry-After"]) <= 300
+    assert again.json()["status"] == 429
+
+    read = eventually(
+        lambda: (found := call(api, "GET", "/users/Dana/journey").json())["status"] == "ok" and found
+    )
+    expected = scoring.score(7, 7, 0, 0).total
+    assert read["report"]["totals"]["score"] == expected
+    assert read["lastRefreshedAt"] is not None
+    assert [entry["day"] for entry in read["report"]["entries"]] == list(range(1, 8))
+    assert read["report"]["entries"][0]["urls"] == [
+        "https://github.com/Dana/100DaysOfCloud/blob/main/Journey/001/Readme.md"
+    ]
+
+    def on_leaderboard() -> dict[str, Any] | None:
+        items = call(api, "GET", "/leaderboard?limit=100").json()["items"]
+        return next((item for item in items if item["id"] == "Dana" and item["score"] == expected), None)
+
+    ranked = eventually(on_leaderboard)
+    assert (ranked["daysCompleted"], ranked["githubStreak"], ranked["journeyStatus"]) == (7, 7, "ok")
+
+
+def test_a_participant_without_a_journey_gets_a_status_not_a_score(pipeline):
+    api, _ = pipeline
+    me = token(api)
+    assert signup(api, me, "Ezra").status_code == 201
+    assert call(api, "POST", "/me/refresh", me).status_code == 202
+    status = eventually(lambda: call(api, "GET", "/users/ezra").json().get("journeyStatus"))
+    assert status == "not-found"
+    detail = call(api, "GET", "/users/ezra/journey").json()
+    assert detail["status"] == "not-found"
+    assert "public" in detail["statusDetail"]
+
+
+def test_hdoc_refresh_runs_the_state_machine_for_everyone(pipeline, capsys):
+    api, github = pipeline
+    recent_journey("Flo", 3, github)
+    assert signup(api, token(api), "Flo").status_code == 201
+    assert main(["refresh", "--all", "--server", api.url]) == 0
+    assert "succeeded" in capsys.readouterr().out
+    flo = call(api, "GET", "/users/flo").json()
+    assert (flo["score"], flo["journeyStatus"]) == (scoring.score(3, 3, 0, 0).total, "ok")
+
+
+def test_hdoc_refresh_needs_one_participant_or_all(pipeline, capsys):
+    api, _ = pipeline
+    assert main(["refresh", "--server", api.url]) == 2
+    assert main(["refresh", "not_a-valid--name", "--server", api.url]) == 2
+    assert "GitHub username" in capsys.readouterr().err
+
+
+def test_refreshing_needs_a_signed_in_participant(pipeline):
+    api, _ = pipeline
+    assert call(api, "POST", "/me/refresh").status_code == 401
+    assert call(api, "POST", "/me/refresh", token(api)).status_code == 404
+
+
+def test_the_journey_of_an_unknown_participant_is_a_404(pipeline):
+    api, _ = pipeline
+    answer = call(api, "GET", "/users/nobody-here/journey")
+    assert answer.status_code == 404
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert requests.codes.not_found == answer.json()["status"]
