@@ -4,7 +4,8 @@ It seeds the embedded store with 1,000 and then 10,000 demo participants, measur
 participants request at both sizes, and compares the old backend's way to a leaderboard: one Scan of
 the whole table, sorted in memory. Then, at the largest size, the signed-in account requests, and
 10,000 articles over 200 tags: every listing, the tag cloud, the feed, and writing an article.
-First of all, how long parsing and scoring a 100-day journey and reading a 300-commit clone take.
+First of all, how long parsing and scoring a 100-day journey and reading a 300-commit clone take,
+then the statistics parser against the fake GitHub for 500 participants (bench/statistics.py).
 Prints a table and writes bench/results.json.
 """
 
@@ -26,6 +27,7 @@ from typing import Any
 
 import requests
 
+from bench.statistics import PARTICIPANTS, measure_statistics, statistics_met, statistics_table
 from hdoc.dal.articles import ArticlesTable, StoredArticle
 from hdoc.dal.users import UsersTable, to_item
 from hdoc.journeys.report import read_journey
@@ -303,13 +305,24 @@ def _row(answers: list[tuple[requests.Response, float]], status: int) -> dict[st
     }
 
 
-def run(samples: int, sizes: tuple[int, ...] = SIZES, articles: int = ARTICLES) -> dict[str, Any]:
+def run(
+    samples: int,
+    sizes: tuple[int, ...] = SIZES,
+    articles: int = ARTICLES,
+    journey_participants: int = PARTICIPANTS,
+) -> dict[str, Any]:
     results: dict[str, Any] = {"samples": samples, "sizes": {}}
     results["journeys"] = measure_journeys(samples)  # before the runtime's threads share the cores
     everyone = list(demo_participants(max(sizes), seed=2026))
     level = logger.log_level
+    logger.setLevel("WARNING")  # the functions' request logs would bury the table
+    if journey_participants:
+        try:
+            results["statistics"] = measure_statistics(journey_participants)
+        finally:
+            logger.setLevel(level)
     with LocalRuntime() as runtime:
-        logger.setLevel("WARNING")  # the functions' request logs would bury the table
+        logger.setLevel("WARNING")
         server = LocalServer(runtime, "127.0.0.1", 0).start()
         users = UsersTable(runtime.table_name("UsersTable"))
         session = requests.Session()
@@ -483,6 +496,8 @@ def table(results: dict[str, Any]) -> str:
                 f"{name:<42} {row['maxItemsRead']:>5} {row['maxItemsWritten']:>7} {row['medianMs']:>9.2f} "
                 f"{row['p95Ms']:>7.2f}  {calls}"
             )
+    if results.get("statistics"):
+        lines += statistics_table(results["statistics"])
     return "\n".join(lines)
 
 
@@ -502,8 +517,19 @@ def main() -> int:
         default=ARTICLES,
         help=f"articles to measure at (default {ARTICLES}; 0 skips them)",
     )
+    parser.add_argument(
+        "--journey-participants",
+        type=int,
+        default=PARTICIPANTS,
+        help=f"participants whose journeys the statistics parser refreshes (default {PARTICIPANTS}; 0 skips)",
+    )
     args = parser.parse_args()
-    results = run(args.samples, tuple(sorted(args.sizes)), articles=args.articles)
+    results = run(
+        args.samples,
+        tuple(sorted(args.sizes)),
+        articles=args.articles,
+        journey_participants=args.journey_participants,
+    )
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
     print(
@@ -532,7 +558,13 @@ def main() -> int:
     exact = articles is None or articles["tagCountsExact"]
     if articles:
         print("target (tag counts equal a recount of the articles):", "met" if exact else "NOT MET")
-    return 0 if within and me_within and exact and journeys_fast else 1
+    refreshed = "statistics" not in results or statistics_met(results["statistics"])
+    if "statistics" in results:
+        print(
+            "target (unchanged journeys: <= 0.05 rate-limited requests each; changed: <= 3 requests each):",
+            "met" if refreshed else "NOT MET",
+        )
+    return 0 if within and me_within and exact and journeys_fast and refreshed else 1
 
 
 if __name__ == "__main__":

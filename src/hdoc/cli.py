@@ -13,16 +13,6 @@ from typing import Any
 
 DEMO_PARTICIPANTS = 120
 DEMO_ARTICLES = 24
-# Demo participants start at zero: their scores come from their journeys.
-UNSCORED = {
-    "score": 0,
-    "days_completed": 0,
-    "longest_streak": 0,
-    "github_score": 0,
-    "github_streak": 0,
-    "twitter_score": 0,
-    "twitter_streak": 0,
-}
 
 
 def _log_requests() -> None:
@@ -43,11 +33,11 @@ def _seed_demo(runtime: Any) -> None:
     participants' journeys (served by the fake GitHub) and the score calculator scores them."""
     from hdoc.dal.articles import ArticlesTable
     from hdoc.dal.users import UsersTable
-    from hdoc.local.seed import demo_articles, demo_participants
+    from hdoc.local.seed import demo_articles, demo_participants, unscored
     from hdoc.logic.refresh import execution_input
 
     participants = [
-        (participant.model_copy(update=UNSCORED), joined)
+        (unscored(participant), joined)
         for participant, joined in demo_participants(DEMO_PARTICIPANTS, seed=100)
     ]
     UsersTable(runtime.table_name("UsersTable")).put_many(participants)

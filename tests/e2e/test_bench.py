@@ -9,7 +9,7 @@ pytestmark = pytest.mark.xdist_group("bench")
 
 
 def test_a_small_bench_meets_its_targets():
-    results = run(samples=3, sizes=(60,), articles=60)
+    results = run(samples=3, sizes=(60,), articles=60, journey_participants=20)
 
     articles = results["articles"]
     assert articles["articles"] == 60
@@ -26,3 +26,8 @@ def test_a_small_bench_meets_its_targets():
     assert "GET /articles?author=&limit=20" in table(results)
     assert len(results["journeys"]) == 2  # parsing a 100-day journey, reading a 300-commit clone
     assert "read a local clone: 300 commits" in table(results)
+    refreshes = results["statistics"]["rows"]
+    assert refreshes["all unchanged"]["rateLimitedPerParticipant"] <= 0.05
+    assert refreshes["each with one new day"]["requestsPerParticipant"] <= 3
+    assert refreshes["each with one new day"]["outcomes"].get("changed", 0) >= 1
+    assert results["statistics"]["topScore"] > 0  # the leaderboard holds scores read from journeys

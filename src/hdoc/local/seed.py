@@ -189,6 +189,21 @@ def demo_participants(
         yield participant, reached_at
 
 
+def unscored(participant: Participant) -> Participant:
+    """The participant before any journey was read: scores and streaks come from the pipeline."""
+    return participant.model_copy(
+        update={
+            "score": 0,
+            "days_completed": 0,
+            "longest_streak": 0,
+            "github_score": 0,
+            "github_streak": 0,
+            "twitter_score": 0,
+            "twitter_streak": 0,
+        }
+    )
+
+
 DEMO_TOPICS = (
     ("VPC", "networking"),
     ("IAM", "security"),
