@@ -149,3 +149,28 @@ def test_records_of_deleted_participants_other_items_and_removals_are_ignored(ca
     ana = users.get("ana")
     assert ana is not None
     assert ana.participant.score == 0
+
+
+def test_the_statistics_stream_reaches_the_calculator_as_the_templates_event_source_declares(runtime, users):
+    # Given the event source mapping the template declares
+    subscription = next(s for s in runtime.subscriptions if s.function_name == "ScoreCalculatorFunction")
+    assert (subscription.batch_size, subscription.report_batch_item_failures) == (100, True)
+    assert (subscription.bisect_on_error, subscription.maximum_retry_attempts) == (True, 5)
+    assert subscription.on_failure is not None
+    runtime.deliver_streams()  # whatever earlier tests wrote
+    # When statistics items are written, one of them malformed
+    table = runtime.client("dynamodb")
+    name = runtime.table_name("StatisticsTable")
+    for image in (statistics_image("ana", 1, 120), {**statistics_image("bo", 1, 60), "version": "x"}):
+        table.put_item(TableName=name, Item={key: _serialize(value) for key, value in image.items()})
+    runtime.deliver_streams()
+    # Then the good one is applied, and the poison one, after its retries, waits in the on-failure queue
+    ana, bo = users.get("ana"), users.get("bo")
+    assert ana is not None
+    assert bo is not None
+    assert (ana.participant.score, bo.participant.score) == (120, 0)
+    sqs = runtime.client("sqs")
+    queue = sqs.get_queue_url(QueueName=subscription.on_failure.rsplit(":", 1)[-1])["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    assert len(messages) == 1
+    assert '"batchSize": 1' in messages[0]["Body"]
