@@ -25,7 +25,7 @@ class Settings(BaseModel):
     github_api_url: str = Field("https://api.github.com", alias="GITHUB_API_URL")
     github_token_secret: str = Field("", alias="GITHUB_TOKEN_SECRET")
     refresh_page_size: int = Field(1000, alias="REFRESH_PAGE_SIZE", ge=1, le=1000)
-    refresh_batch_size: int = Field(25, alias="REFRESH_BATCH_SIZE", ge=1, le=100)
+    refresh_batch_size: int = Field(50, alias="REFRESH_BATCH_SIZE", ge=1, le=100)
 
     @property
     def origins(self) -> list[str]:
