@@ -12,11 +12,14 @@ import pytest
 import requests
 
 from hdoc.cli import main
+from hdoc.dal.statistics import StatisticsTable
+from hdoc.dal.users import UsersTable
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.logic import scoring
-from tests.conftest import TEMPLATE, LocalApi
+from hdoc.logic.refresh import execution_input
+from tests.conftest import TEMPLATE, LocalApi, make_participant
 from tests.e2e.test_accounts import call, signup, token
 from tests.statistics.journeys import journey
 
@@ -129,3 +132,27 @@ def test_the_journey_of_an_unknown_participant_is_a_404(pipeline):
     assert answer.status_code == 404
     assert answer.headers["Content-Type"] == "application/problem+json"
     assert requests.codes.not_found == answer.json()["status"]
+
+
+def test_a_spent_rate_limit_pauses_the_run_until_the_reset_and_it_then_finishes():
+    with FakeGitHub() as github:
+        for name in ("Ava", "Ben", "Cal"):
+            recent_journey(name, 2, github)
+        with LocalRuntime(
+            TEMPLATE, parameters={"GitHubApiUrl": github.url}, github_token=github.token, poll_streams=False
+        ) as runtime:
+            UsersTable(runtime.table_name("UsersTable")).put_many(
+                (make_participant(name), datetime.now(UTC)) for name in ("Ava", "Ben", "Cal")
+            )
+            # Given enough rate limit for one journey and a bit, for the next 3 seconds
+            github.spend_until_reset(remaining=4, reset_in=timedelta(seconds=3))
+            started = time.monotonic()
+            ended = runtime.run_state_machine(execution_input(), timeout_seconds=120)
+            # Then the run waited for the reset, went over the list again, and read everyone
+            assert ended["status"] == "SUCCEEDED", ended
+            assert time.monotonic() - started >= 2
+            assert ended["output"]["outcomes"] == {"changed": 3, "skipped": 2, "unchanged": 1}
+            assert ended["output"]["rateLimitedUntil"] is None
+            statistics = StatisticsTable(runtime.table_name("StatisticsTable"))
+            stored = [statistics.get(pk) for pk in ("ava", "ben", "cal")]
+            assert [found.status if found else None for found in stored] == ["ok", "ok", "ok"]

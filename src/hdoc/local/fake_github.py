@@ -129,6 +129,7 @@ class FakeGitHub:
         self.limit = rate_limit
         self.remaining = rate_limit
         self.reset_in = timedelta(minutes=30)
+        self._window_ends = time.time() + self.reset_in.total_seconds()
         self.retry_after_seconds = 2
         self.slow_seconds = 2.0
         self.requests: Counter[str] = Counter()  # by kind: commits, tree, graphql (and status codes)
@@ -150,6 +151,13 @@ class FakeGitHub:
             raise ValueError(f"unknown failure {failure!r}; one of {', '.join(FAILURES)}")
         with self._lock:
             self._rules.append(_Rule(failure, repo.lower() if repo else None, times))
+
+    def spend_until_reset(self, remaining: int, reset_in: timedelta) -> None:
+        """Leave `remaining` requests in a window that ends in `reset_in`."""
+        with self._lock:
+            self.remaining = remaining
+            self.reset_in = reset_in
+            self._window_ends = time.time() + reset_in.total_seconds()
 
     def reset_counters(self) -> None:
         with self._lock:
@@ -227,10 +235,15 @@ class FakeGitHub:
         return None
 
     def _spend(self, points: int) -> Response | None:
-        """Spend rate limit; a 403 with the reset when there is none left."""
+        """Spend rate limit; a 403 with the reset when there is none left. The limit is whole again
+        when its window ends, as GitHub's is every hour."""
         with self._lock:
+            now = time.time()
+            if now >= self._window_ends:
+                self.remaining = self.limit
+                self._window_ends = now + self.reset_in.total_seconds()
             if self.remaining < points:
-                reset = int(time.time() + self.reset_in.total_seconds())
+                reset = math.ceil(self._window_ends)
                 return _json(
                     {"message": "API rate limit exceeded"},
                     403,
