@@ -74,6 +74,15 @@ def test_hdoc_serve_prints_its_url_serves_the_demo_and_stops_cleanly_on_ctrl_c(p
         assert leaderboard.status_code == 200
         assert leaderboard.json()["items"][0]["rank"] == 1
         assert len(leaderboard.json()["items"]) == 5
+        # The demo's scores are the ones its journeys give, read by the statistics parser
+        leader = leaderboard.json()["items"][0]
+        assert leader["score"] > 0
+        assert leader["journeyStatus"] == "ok"
+        journey = requests.get(f"http://127.0.0.1:{port}/users/{leader['id']}/journey", timeout=10).json()
+        assert journey["status"] == "ok"
+        assert journey["report"]["totals"]["score"] == leader["score"]
+        assert sum(rule["points"] for rule in journey["report"]["breakdown"]) == leader["score"]
+        assert "Demo journeys read by the statistics parser: succeeded" in "".join(banner)
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)

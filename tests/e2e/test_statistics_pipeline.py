@@ -90,6 +90,13 @@ def test_signup_then_refresh_puts_the_participant_on_the_leaderboard_with_the_ru
     ranked = eventually(on_leaderboard)
     assert (ranked["daysCompleted"], ranked["githubStreak"], ranked["journeyStatus"]) == (7, 7, "ok")
 
+    # The participant's export holds the journey; deleting the account deletes the statistics too
+    exported = call(api, "GET", "/me/export", me).json()
+    assert exported["journey"]["totals"]["score"] == expected
+    assert call(api, "DELETE", "/me", me).status_code == 204
+    assert call(api, "GET", "/users/dana/journey").status_code == 404
+    assert StatisticsTable(api.runtime.table_name("StatisticsTable")).get("dana") is None
+
 
 def test_a_participant_without_a_journey_gets_a_status_not_a_score(pipeline):
     api, _ = pipeline

@@ -133,3 +133,26 @@ def test_the_schedule_starts_a_run_with_the_input_the_code_expects():
     schedule = next(event for event in events.values() if event["Type"] == "ScheduleV2")
     assert json.loads(schedule["Properties"]["Input"]) == execution_input()
     assert schedule["Properties"]["ScheduleExpression"] == {"Ref": "RefreshSchedule"}
+
+
+def test_alarms_watch_failed_runs_the_failure_queue_and_the_calculators_errors():
+    alarms = resources(ROOT / "stacks" / "stats.yaml", "AWS::CloudWatch::Alarm").values()
+    watched = {
+        (alarm["Properties"]["Namespace"], alarm["Properties"]["MetricName"]): alarm["Properties"][
+            "Dimensions"
+        ][0]
+        for alarm in alarms
+    }
+    assert watched[("AWS/States", "ExecutionsFailed")]["Value"] == {"Ref": "StatisticsParser"}
+    assert watched[("AWS/SQS", "ApproximateNumberOfMessagesVisible")]["Value"] == {
+        "Fn::GetAtt": ["ScoreCalculatorFailures", "QueueName"]
+    }
+    assert watched[("AWS/Lambda", "Errors")]["Value"] == {"Ref": "ScoreCalculatorFunction"}
+    calculator = resources(ROOT / "stacks" / "stats.yaml")["ScoreCalculatorFunction"]["Properties"]
+    source = calculator["Events"]["StatisticsChanges"]["Properties"]
+    assert source["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["ScoreCalculatorFailures", "Arn"]
+    }
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BisectBatchOnFunctionError"] is True
+    assert 0 < source["MaximumRetryAttempts"] <= 10

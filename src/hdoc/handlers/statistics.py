@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -97,9 +96,8 @@ def tally(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The run's summary so far plus one page's batch results."""
     summary = event.get("summary") or {}
     outcomes: Counter[str] = Counter(summary.get("outcomes") or {})
-    # A reset already past belongs to a pause that is over (the run waited for it and resumed).
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    reset = summary.get("rateLimitedUntil") if (summary.get("rateLimitedUntil") or "") > now else None
+    # The latest reset seen in this pass over the list; the state machine clears it when it resumes.
+    reset = summary.get("rateLimitedUntil")
     failed = int(summary.get("failedBatches") or 0)
     pages = int(summary.get("pages") or 0) + 1
     for result in event.get("results") or []:

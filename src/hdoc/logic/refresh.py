@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hdoc.dal.statistics import RULES_VERSION, StatisticsTable, StoredJourney
@@ -42,13 +42,17 @@ class RefreshTally:
     def as_dict(self) -> dict[str, object]:
         return {
             "outcomes": dict(self.outcomes),
-            # RFC 3339 in UTC with a Z: what a Wait state's TimestampPath takes.
-            "rateLimitedUntil": (
-                self.rate_limited_until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                if self.rate_limited_until
-                else None
-            ),
+            # RFC 3339 in UTC with a Z, what a Wait state's TimestampPath takes: a whole second at
+            # least one second after the reset, so that no clock skew wakes the run before it.
+            "rateLimitedUntil": _whole_second_after(self.rate_limited_until),
         }
+
+
+def _whole_second_after(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=2 if moment.microsecond else 1)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def execution_input(usernames: list[str] | None = None) -> dict[str, object]:
