@@ -175,3 +175,50 @@ def test_a_rate_limit_on_a_single_refresh_raises_and_stores_nothing(github, stat
     with pytest.raises(RateLimitedError):
         refresh_journey(source(github), statistics, target("ana"), NOW)
     assert statistics.get("ana") is None
+
+
+def test_a_batch_defers_what_it_has_no_time_left_for(github, statistics):
+    for name in ("ana", "bo", "cy"):
+        github.add(journey(f"{name}/100DaysOfCloud", 2))
+    seconds = iter([600.0, 30.0])  # plenty for the first, then under a minute before the timeout
+    tally = refresh_journeys(
+        source(github), statistics, [target("ana"), target("bo"), target("cy")], NOW, lambda: next(seconds)
+    )
+    assert tally.outcomes == {"changed": 1, "deferred": 2}
+    assert statistics.get("bo") is None
+
+
+def test_an_unexpected_failure_costs_only_that_journey_its_refresh(github, statistics):
+    for name in ("ana", "bo"):
+        github.add(journey(f"{name}/100DaysOfCloud", 2))
+
+    class Broken(GitHubClient):
+        def fetch_journey(self, repo, known=None):
+            if repo.startswith("ana/"):
+                raise RuntimeError("a bug")
+            return super().fetch_journey(repo, known)
+
+    broken = Broken(lambda: github.token, github.url)
+    tally = refresh_journeys(broken, statistics, [target("ana"), target("bo")], NOW)
+    assert tally.outcomes == {"failed": 1, "changed": 1}
+    stored = statistics.get("bo")
+    assert stored is not None
+    assert stored.status == "ok"
+
+
+def test_participants_are_listed_a_page_at_a_time_by_username(runtime):
+    from hdoc.dal.users import UsersTable
+    from tests.conftest import make_participant
+
+    users = UsersTable(runtime.table_name("UsersTable"))
+    names = [f"walker-{number}" for number in range(7)]
+    users.put_many((make_participant(name), NOW) for name in names)
+    pages, cursor = [], None
+    for _ in range(10):
+        page, cursor = users.usernames_page(3, cursor)
+        pages.append(page)
+        if cursor is None:
+            break
+    listed = [name for page in pages for name in page if name.startswith("walker-")]
+    assert listed == names
+    assert all(len(page) <= 3 for page in pages)

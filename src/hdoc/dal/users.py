@@ -197,6 +197,28 @@ class UsersTable:
                 written += 1
         return written
 
+    def usernames_page(self, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        """Up to `limit` usernames in key order after the key `after`, and the key to resume after
+        (None at the end). Reads only keys and usernames, so a page of 1,000 stays far below a Query's
+        1 MB, and follows DynamoDB's own pages when it stops early anyway."""
+        usernames: list[str] = []
+        start = {"participantList": PARTICIPANT_LIST, "pk": after} if after else None
+        while len(usernames) < limit:
+            request: dict[str, Any] = {
+                "IndexName": BY_USERNAME_INDEX,
+                "KeyConditionExpression": Key("participantList").eq(PARTICIPANT_LIST),
+                "ProjectionExpression": "pk, username",
+                "Limit": limit - len(usernames),
+            }
+            if start is not None:
+                request["ExclusiveStartKey"] = start
+            answer = self._table.query(**request)
+            usernames += [str(item["username"]) for item in answer["Items"]]
+            start = answer.get("LastEvaluatedKey")
+            if start is None:
+                return usernames, None
+        return usernames, str(start["pk"]) if start else None
+
     def get_profiles(self, pks: list[str]) -> list[ProfileRecord]:
         """Participants by key, in one BatchGetItem per 100 (keys that are not participants are left out)."""
         found: dict[str, ProfileRecord] = {}

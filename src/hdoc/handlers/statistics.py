@@ -16,7 +16,6 @@ from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hdoc import aws
-from hdoc.dal.users import BY_USERNAME_INDEX
 from hdoc.handlers.tables import statistics_table, users_table
 from hdoc.logic.refresh import JourneyTarget, refresh_journeys
 from hdoc.logic.usernames import is_valid_username, username_key
@@ -63,13 +62,9 @@ def list_page(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         usernames = [name for name in named if isinstance(name, str) and is_valid_username(name)]
         return {"batches": batches(usernames, config.refresh_batch_size), "cursor": None}
     cursor = event.get("cursor")
-    after = {"pk": cursor} if isinstance(cursor, str) and cursor else None
-    records, more = users_table().page(BY_USERNAME_INDEX, config.refresh_page_size, after=after)
-    usernames = [record.participant.id for record in records]
-    return {
-        "batches": batches(usernames, config.refresh_batch_size),
-        "cursor": records[-1].pk if more and records else None,
-    }
+    after = cursor if isinstance(cursor, str) and cursor else None
+    usernames, next_cursor = users_table().usernames_page(config.refresh_page_size, after)
+    return {"batches": batches(usernames, config.refresh_batch_size), "cursor": next_cursor}
 
 
 @metrics.log_metrics
@@ -82,7 +77,13 @@ def refresh_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, An
         JourneyTarget(record.profile.id, record.profile.journey_repo, record.profile.timezone)
         for record in profiles
     ]
-    tally = refresh_journeys(github(), statistics_table(), targets)
+    # Stop a minute before Lambda's timeout: what is left waits for the next run.
+    tally = refresh_journeys(
+        github(),
+        statistics_table(),
+        targets,
+        time_left=lambda: context.get_remaining_time_in_millis() / 1000,
+    )
     for outcome, count in tally.outcomes.items():
         metrics.add_metric(name=f"Journeys.{outcome}", unit=MetricUnit.Count, value=count)
     gone = len(pks) - len(profiles)

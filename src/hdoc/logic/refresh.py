@@ -7,7 +7,7 @@ limit stops the whole batch, and is noted so that every other refresh stops too 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +17,10 @@ from hdoc.journeys.report import read_journey, rescore
 from hdoc.logic.usernames import username_key
 from hdoc.observability import logger
 from hdoc.sources.github import GitHubClient, JourneyUnavailableError, Known, RateLimitedError
+
+# Seconds a refresh may take at worst (three requests, each retried with timeouts): a batch stops
+# starting new ones when less than this is left before Lambda's timeout.
+TIME_RESERVE = 60.0
 
 
 @dataclass(frozen=True)
@@ -135,8 +139,13 @@ def refresh_journeys(
     statistics: StatisticsTable,
     targets: Iterable[JourneyTarget],
     now: datetime | None = None,
+    time_left: Callable[[], float] = lambda: float("inf"),
 ) -> RefreshTally:
-    """Refresh journeys one after another until done or GitHub's rate limit is spent."""
+    """Refresh journeys one after another until done, GitHub's rate limit is spent, or less than
+    TIME_RESERVE seconds are left (the rest are "deferred" to the next run).
+
+    A journey that fails unexpectedly is counted as "failed" and logged; the others go on.
+    """
     tally = RefreshTally()
     targets = list(targets)
     now = now or datetime.now(UTC)
@@ -146,6 +155,9 @@ def refresh_journeys(
         tally.rate_limited_until = resets
         return tally
     for position, target in enumerate(targets):
+        if time_left() < TIME_RESERVE:
+            tally.outcomes["deferred"] += len(targets) - position
+            break
         try:
             tally.outcomes[refresh_journey(github, statistics, target, now)] += 1
         except RateLimitedError as limited:
@@ -154,4 +166,7 @@ def refresh_journeys(
             tally.outcomes["skipped"] += len(targets) - position
             logger.warning("GitHub rate limit spent", extra={"resetAt": limited.reset_at.isoformat()})
             break
+        except Exception:  # one journey's bug must not cost the others their refresh
+            logger.exception("journey refresh failed", extra={"username": target.username})
+            tally.outcomes["failed"] += 1
     return tally
