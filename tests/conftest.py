@@ -54,6 +54,17 @@ def leaderboard_fixture(count: int = 57) -> list[tuple[Participant, datetime]]:
     ]
 
 
+def emptied(runtime: LocalRuntime, logical_id: str) -> str:
+    """Delete every item of the table declared as `logical_id`; its name."""
+    client = runtime.client("dynamodb")
+    name = runtime.table_name(logical_id)
+    keys = [entry["AttributeName"] for entry in client.describe_table(TableName=name)["Table"]["KeySchema"]]
+    for page in client.get_paginator("scan").paginate(TableName=name, ProjectionExpression=", ".join(keys)):
+        for item in page["Items"]:
+            client.delete_item(TableName=name, Key=item)
+    return name
+
+
 @dataclass
 class LocalApi:
     """The local runtime serving over HTTP, and the participants it was seeded with."""

@@ -157,22 +157,26 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _token(args: argparse.Namespace) -> int:
+def _post(command: str, server: str, path: str, document: dict[str, Any], timeout: float) -> Any:
+    """POST `document` to a local-only path of a running `hdoc serve`; None (and a message) if none
+    answers."""
     import requests
 
-    from hdoc.local.gateway import TOKEN_PATH
-
     try:
-        answer = requests.post(
-            f"{args.server.rstrip('/')}{TOKEN_PATH}",
-            json={"email": args.email, "admin": args.admin},
-            timeout=10,
-        )
+        return requests.post(f"{server.rstrip('/')}{path}", json=document, timeout=timeout)
     except requests.RequestException:
         print(
-            f"hdoc token: no local runtime answers at {args.server}; start one with `hdoc serve`.",
+            f"hdoc {command}: no local runtime answers at {server}; start one with `hdoc serve`.",
             file=sys.stderr,
         )
+        return None
+
+
+def _token(args: argparse.Namespace) -> int:
+    from hdoc.local.gateway import TOKEN_PATH
+
+    answer = _post("token", args.server, TOKEN_PATH, {"email": args.email, "admin": args.admin}, timeout=10)
+    if answer is None:
         return 1
     if answer.status_code != 200:
         print(f"hdoc token: {answer.json().get('detail', answer.text)}", file=sys.stderr)
@@ -182,8 +186,6 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    import requests
-
     from hdoc.local.gateway import REFRESH_PATH
     from hdoc.logic.usernames import USERNAME_RULE, is_valid_username
 
@@ -193,17 +195,9 @@ def _refresh(args: argparse.Namespace) -> int:
     if args.username is not None and not is_valid_username(args.username):
         print(f"hdoc refresh: {args.username!r} is not {USERNAME_RULE}", file=sys.stderr)
         return 2
-    try:
-        answer = requests.post(
-            f"{args.server.rstrip('/')}{REFRESH_PATH}",
-            json={"usernames": None if args.all else [args.username]},
-            timeout=args.timeout,
-        )
-    except requests.RequestException:
-        print(
-            f"hdoc refresh: no local runtime answers at {args.server}; start one with `hdoc serve`.",
-            file=sys.stderr,
-        )
+    asked = {"usernames": None if args.all else [args.username]}
+    answer = _post("refresh", args.server, REFRESH_PATH, asked, timeout=args.timeout)
+    if answer is None:
         return 1
     if answer.status_code != 200:
         print(f"hdoc refresh: {answer.json().get('detail', answer.text)}", file=sys.stderr)

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Request
 from hdoc.dal.users import UsersTable
 from hdoc.local.gateway import proxy_event
 from hdoc.local.runtime import LocalRuntime
-from tests.conftest import TEMPLATE
+from tests.conftest import TEMPLATE, emptied
 
 
 @dataclass
@@ -59,12 +59,7 @@ def runtime() -> Iterator[LocalRuntime]:
 @pytest.fixture
 def users(runtime: LocalRuntime) -> UsersTable:
     """The USERS table, emptied for this test."""
-    client = runtime.client("dynamodb")
-    name = runtime.table_name("UsersTable")
-    for page in client.get_paginator("scan").paginate(TableName=name, ProjectionExpression="pk"):
-        for item in page["Items"]:
-            client.delete_item(TableName=name, Key={"pk": item["pk"]})
-    return UsersTable(name)
+    return UsersTable(emptied(runtime, "UsersTable"))
 
 
 @pytest.fixture

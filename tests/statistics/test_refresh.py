@@ -13,7 +13,7 @@ from hdoc.local.fake_github import FakeGitHub
 from hdoc.local.runtime import LocalRuntime
 from hdoc.logic.refresh import JourneyTarget, refresh_journey, refresh_journeys
 from hdoc.sources.github import GitHubClient, RateLimitedError
-from tests.conftest import TEMPLATE
+from tests.conftest import TEMPLATE, emptied
 from tests.statistics.journeys import add_day, journey
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
@@ -33,12 +33,7 @@ def github() -> Iterator[FakeGitHub]:
 
 @pytest.fixture
 def statistics(runtime: LocalRuntime) -> StatisticsTable:
-    client = runtime.client("dynamodb")
-    name = runtime.table_name("StatisticsTable")
-    for page in client.get_paginator("scan").paginate(TableName=name, ProjectionExpression="pk, sk"):
-        for item in page["Items"]:
-            client.delete_item(TableName=name, Key=item)
-    return StatisticsTable(name)
+    return StatisticsTable(emptied(runtime, "StatisticsTable"))
 
 
 def source(github: FakeGitHub) -> GitHubClient:
