@@ -164,7 +164,9 @@ def test_a_slow_github_times_out_and_is_retried_a_bounded_number_of_times(github
     assert "no answer" in raised.value.detail
 
 
-@pytest.mark.parametrize("failure", ["rate-limit", "secondary-rate-limit", "429"])
+@pytest.mark.parametrize(
+    "failure", ["rate-limit", "secondary-rate-limit", "secondary-rate-limit-unsaid", "429"]
+)
 def test_a_rate_limit_stops_with_the_time_to_resume(github, failure):
     now = datetime(2026, 3, 10, 12, tzinfo=UTC)
     github.fail(failure)
@@ -173,6 +175,8 @@ def test_a_rate_limit_stops_with_the_time_to_resume(github, failure):
     if failure == "rate-limit":
         # X-RateLimit-Reset is a real epoch time, about reset_in from now
         assert raised.value.reset_at > datetime.now(UTC) + timedelta(minutes=29)
+    elif failure == "secondary-rate-limit-unsaid":
+        assert raised.value.reset_at == now + timedelta(minutes=1)
     else:
         assert raised.value.reset_at == now + timedelta(seconds=github.retry_after_seconds)
     assert github.total_requests == 1  # a rate limit is never retried on the spot

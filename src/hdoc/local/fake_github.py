@@ -24,7 +24,17 @@ import graphql
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-FAILURES = ("rate-limit", "secondary-rate-limit", "429", "500", "slow", "404", "moved", "truncated")
+FAILURES = (
+    "rate-limit",
+    "secondary-rate-limit",
+    "secondary-rate-limit-unsaid",
+    "429",
+    "500",
+    "slow",
+    "404",
+    "moved",
+    "truncated",
+)
 
 _SCHEMA = graphql.build_schema(
     """
@@ -261,6 +271,8 @@ class FakeGitHub:
         if failure == "secondary-rate-limit":
             headers = {"Retry-After": str(self.retry_after_seconds)}
             return _json({"message": "You have exceeded a secondary rate limit"}, 403, headers)
+        if failure == "secondary-rate-limit-unsaid":  # no header says when: wait a minute
+            return _json({"message": "You have exceeded a secondary rate limit. Please wait."}, 403)
         if failure == "429":
             return _json(
                 {"message": "Too Many Requests"}, 429, {"Retry-After": str(self.retry_after_seconds)}

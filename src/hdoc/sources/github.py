@@ -179,8 +179,11 @@ class GitHubClient:
         if answer.status == 429:
             return True
         headers = {name.lower(): value for name, value in answer.headers.items()}
+        # A secondary rate limit may come with neither header, only its message.
         return answer.status == 403 and (
-            headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers
+            headers.get("x-ratelimit-remaining") == "0"
+            or "retry-after" in headers
+            or b"rate limit" in answer.body.lower()
         )
 
     def _reset_at(self, headers: Mapping[str, str]) -> datetime:
