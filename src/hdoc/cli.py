@@ -97,6 +97,8 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"hdoc is serving the {args.stage} stack's API at {url}  (embedded AWS: {runtime.aws_endpoint})")
     print(f"  {len(runtime.routes)} routes, {len(runtime.tables)} tables, from {runtime.template}")
     print(f"  journeys are read from {github_url or 'https://api.github.com'}")
+    for expression in runtime.start_schedules():
+        print(f"  the statistics parser runs on its schedule, {expression}")
     print("Try:")
     print(f"  curl '{url}/leaderboard?limit=5'")
     print(f"  curl '{url}/users/USERNAME/journey'   (a username from the leaderboard)")

@@ -275,6 +275,7 @@ class LocalRuntime:
         self.github_token = github_token
         self.state_machines: dict[str, str] = {}  # logical id -> ARN
         self.schedules: list[tuple[str, dict[str, Any]]] = []  # (state machine ARN, schedule properties)
+        self._running_schedules: list[Any] = []
         self.stream_events: list[tuple[LocalFunction, dict[str, Any]]] = []
         self.subscriptions: list[StreamSubscription] = []
         self._poller: StreamPoller | None = None
@@ -368,6 +369,18 @@ class LocalRuntime:
                 break
         return delivered
 
+    def start_schedules(self) -> list[str]:
+        """Run the templates' rate schedules from now on (until stop()); the expressions started."""
+        from hdoc.local.schedules import LocalSchedule
+
+        started = []
+        for arn, properties in self.schedules:
+            schedule = LocalSchedule.from_event(arn, properties, self.client("stepfunctions"))
+            if schedule.start():
+                self._running_schedules.append(schedule)
+                started.append(schedule.expression)
+        return started
+
     def state_machine_arn(self, logical_id: str | None = None) -> str:
         """The ARN of the state machine declared as `logical_id` (or of the only one)."""
         if logical_id is None:
@@ -410,6 +423,9 @@ class LocalRuntime:
 
     def stop(self) -> None:
         """Stop the embedded AWS and restore the environment as it was."""
+        for schedule in self._running_schedules:
+            schedule.stop()
+        self._running_schedules.clear()
         if self._poller is not None:
             self._poller.stop()
             self._poller = None
