@@ -11,9 +11,8 @@ One more item, pk `source#github` / sk `rate-limit`, tells every refresh when Gi
 
 from __future__ import annotations
 
-import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,7 +52,6 @@ class StoredJourney:
     last_checked_at: datetime | None = None
     score_reached_at: datetime | None = None
     rules_version: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _encode_report(report: JourneyReport) -> bytes:
@@ -229,8 +227,3 @@ class StatisticsTable:
     def note_rate_limit(self, reset_at: datetime) -> None:
         """Tell every refresh that GitHub's rate limit is spent until `reset_at`."""
         self._table.put_item(Item={**RATE_LIMIT_KEY, "resetAt": reset_at.astimezone(UTC).isoformat()})
-
-
-def report_json(report: JourneyReport) -> dict[str, Any]:
-    """A report as the API gives it (camelCase JSON)."""
-    return dict(json.loads(report.model_dump_json(by_alias=True)))

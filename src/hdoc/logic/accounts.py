@@ -86,21 +86,20 @@ def export(
     now: datetime | None = None,
 ) -> Export:
     """Everything hdoc holds about the caller."""
+    exported_at = now or datetime.now(UTC)
     account = users.get_account(caller.sub)
-    record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
-    written = articles.all_by_author(account.participant_pk) if account and account.participant_pk else []
+    pk = account.participant_pk if account else None
+    if account is None or pk is None:
+        return Export(exported_at=exported_at, account=account.account if account else None, participant=None)
+    record = users.get_profile(pk)
+    journey = statistics.get(pk)
     return Export(
-        exported_at=now or datetime.now(UTC),
-        account=account.account if account else None,
+        exported_at=exported_at,
+        account=account.account,
         participant=record.profile if record else None,
-        articles=[stored.article for stored in written],
-        journey=(
-            statistics.get(record.profile.id.lower()).report  # type: ignore[union-attr]
-            if record and statistics.get(record.profile.id.lower())
-            else None
-        ),
+        articles=[stored.article for stored in articles.all_by_author(pk)],
+        journey=journey.report if journey else None,
     )
-
 
 def delete(
     users: UsersTable,
