@@ -101,6 +101,7 @@ def export(
         journey=journey.report if journey else None,
     )
 
+
 def delete(
     users: UsersTable,
     articles: ArticlesTable,
