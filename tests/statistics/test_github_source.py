@@ -187,3 +187,10 @@ def test_spending_the_whole_rate_limit_answers_403_with_the_reset(github):
     with pytest.raises(RateLimitedError):
         client(github).fetch_journey(REPO)
     assert github.cost == 2
+
+
+def test_an_enterprise_servers_graphql_endpoint_is_found_from_its_api_url():
+    assert GitHubClient(lambda: "t", "https://ghe.example.com/api/v3/").graphql_url == (
+        "https://ghe.example.com/api/graphql"
+    )
+    assert GitHubClient(lambda: "t").graphql_url == "https://api.github.com/graphql"
