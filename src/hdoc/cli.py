@@ -215,6 +215,79 @@ def _refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _aws_mfa(args: argparse.Namespace) -> int:
+    from hdoc.maintenance.credentials_file import CredentialsFileError, credentials_path
+    from hdoc.maintenance.mfa import MfaError, session_credentials
+
+    path = credentials_path()
+    try:
+        made = session_credentials(
+            source_profile=args.source_profile,
+            serial=args.serial,
+            code=args.code,
+            target_profile=args.target_profile,
+            duration_seconds=args.duration,
+            credentials_file=path,
+        )
+    except (MfaError, CredentialsFileError) as error:
+        print(f"hdoc aws mfa: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote profile [{made.profile}] to {path}; it expires at {made.expires_at.isoformat()}")
+    print(f"use it with: export AWS_PROFILE={made.profile}")
+    return 0
+
+
+def _codebuild_client(args: argparse.Namespace) -> Any:
+    import boto3
+
+    return boto3.Session(profile_name=args.profile, region_name=args.region).client("codebuild")
+
+
+def _codebuild_credentials(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError
+
+    from hdoc.maintenance.codebuild import CodeBuildCredentialsError, delete_credential, list_credentials
+
+    command = f"hdoc aws codebuild-credentials {args.action}"
+    try:
+        codebuild = _codebuild_client(args)
+        if args.action == "list":
+            found = list_credentials(codebuild)
+            for credential in found:
+                print(f"{credential.arn}  {credential.server_type}  {credential.auth_type}")
+            if not found:
+                print("CodeBuild holds no source credentials in this account and region.")
+            return 0
+        if not args.yes:
+            answer = input(f"Delete the CodeBuild source credential {args.arn}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing deleted.")
+                return 1
+        delete_credential(codebuild, args.arn)
+    except (CodeBuildCredentialsError, BotoCoreError) as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return 1
+    print(f"deleted {args.arn}")
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    import os
+    import shutil
+    import subprocess
+
+    sam = os.environ.get("HDOC_SAM") or shutil.which("sam") or str(Path(".venv-sam/bin/sam").resolve())
+    if not Path(sam).exists() and shutil.which(sam) is None:
+        print("hdoc deploy: the AWS SAM CLI is not installed (make tools installs it)", file=sys.stderr)
+        return 1
+    for step in (["build"], ["deploy", "--config-env", args.stage]):
+        print(f"$ sam {' '.join(step)}", flush=True)
+        if subprocess.run([sam, *step], check=False).returncode != 0:
+            print(f"hdoc deploy: sam {step[0]} failed (its output is above)", file=sys.stderr)
+            return 1
+    return 0
+
+
 def _openapi(_: argparse.Namespace) -> int:
     from hdoc.handlers.api_docs import openapi_json
 
@@ -264,6 +337,40 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _add_maintenance_commands(commands: Any) -> None:
+    """hdoc aws mfa, hdoc aws codebuild-credentials, hdoc deploy."""
+    aws = commands.add_parser("aws", help="maintainers' AWS chores")
+    chores = aws.add_subparsers(dest="chore", required=True, metavar="CHORE")
+    mfa = chores.add_parser(
+        "mfa",
+        help="get MFA session credentials and save them as a profile",
+        description="Calls STS GetSessionToken with the source profile's credentials and an MFA code, "
+        "and writes the session into the AWS shared credentials file as the target profile, "
+        "leaving every other profile and comment as it was.",
+    )
+    mfa.add_argument("--source-profile", required=True, metavar="P", help="profile with your long-lived keys")
+    mfa.add_argument("--serial", required=True, metavar="ARN", help="your MFA device's ARN")
+    mfa.add_argument("--code", required=True, help="the 6-digit code your MFA device shows")
+    mfa.add_argument("--target-profile", default="mfa", help="profile to write (default mfa)")
+    mfa.add_argument("--duration", type=int, default=43200, help="seconds the session lasts (default 43200)")
+    mfa.set_defaults(run=_aws_mfa)
+    credentials = chores.add_parser(
+        "codebuild-credentials", help="list or delete CodeBuild's stored source (GitHub) credentials"
+    )
+    credentials.add_argument("--profile", default=None, help="AWS profile (default: the environment's)")
+    credentials.add_argument("--region", default=None, help="AWS region (default: the profile's)")
+    actions = credentials.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", help="every source credential").set_defaults(run=_codebuild_credentials)
+    delete = actions.add_parser("delete", help="delete one source credential")
+    delete.add_argument("--arn", required=True, help="the credential's ARN, as `list` shows it")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(run=_codebuild_credentials)
+
+    deploy = commands.add_parser("deploy", help="sam build, then sam deploy --config-env STAGE")
+    deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])
+    deploy.set_defaults(run=_deploy)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -316,6 +423,8 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--admin", action="store_true", help="also put the user in the admins group")
     token.add_argument("--server", default="http://127.0.0.1:3000", help="the local runtime's URL")
     token.set_defaults(run=_token)
+
+    _add_maintenance_commands(commands)
 
     openapi = commands.add_parser("openapi", help="print the API's OpenAPI document")
     openapi.set_defaults(run=_openapi)

@@ -1,0 +1,1 @@
+"""The maintainers' AWS chores: MFA session credentials, CodeBuild's source credentials, deploying."""
