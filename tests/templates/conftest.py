@@ -10,7 +10,11 @@ import pytest
 from hdoc.local.cfn import load_template
 from tests.conftest import ROOT
 
-TEMPLATES = [ROOT / "template.yaml", *sorted((ROOT / "stacks").glob("*.yaml"))]
+TEMPLATES = [
+    ROOT / "template.yaml",
+    *sorted((ROOT / "stacks").glob("*.yaml")),
+    ROOT / "frontend" / "template.yaml",
+]
 
 
 def resources(path: Path, resource_type: str | None = None) -> dict[str, dict[str, Any]]:
