@@ -271,6 +271,30 @@ def _codebuild_credentials(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_deploy(args: argparse.Namespace) -> int:
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    from hdoc.maintenance.site import SiteError, deploy_site, site_target
+
+    try:
+        session = boto3.Session(profile_name=args.profile, region_name=args.region)
+        target = site_target(session.client("cloudformation"), args.stage)
+        deployed = deploy_site(session.client("s3"), session.client("cloudfront"), target, args.folder)
+    except (SiteError, BotoCoreError) as error:
+        print(f"hdoc site deploy: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{len(deployed.uploaded)} uploaded, {len(deployed.deleted)} deleted, {deployed.unchanged} unchanged "
+        f"in s3://{target.bucket}"
+    )
+    if deployed.invalidation_id:
+        print(f"invalidation {deployed.invalidation_id}: {' '.join(deployed.invalidated)}")
+    else:
+        print("nothing cached changed: no invalidation")
+    return 0
+
+
 def _deploy(args: argparse.Namespace) -> int:
     import os
     import shutil
@@ -367,6 +391,21 @@ def _add_maintenance_commands(commands: Any) -> None:
     delete.add_argument("--arn", required=True, help="the credential's ARN, as `list` shows it")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(run=_codebuild_credentials)
+
+    site = commands.add_parser("site", help="the website's files")
+    site_actions = site.add_subparsers(dest="site_action", required=True, metavar="ACTION")
+    site_deploy = site_actions.add_parser(
+        "deploy",
+        help="upload a built site to its stage's bucket and invalidate what changed",
+        description="Uploads the files of DIR to the bucket of the stack hdoc-frontend-STAGE with their "
+        "content types and cache-control (a year for hashed assets, no-cache for HTML), deletes the "
+        "files that are gone, and invalidates only the changed paths in CloudFront.",
+    )
+    site_deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])
+    site_deploy.add_argument("folder", type=Path, metavar="DIR", help="the built site (with index.html)")
+    site_deploy.add_argument("--profile", default=None, help="AWS profile (default: the environment's)")
+    site_deploy.add_argument("--region", default=None, help="AWS region of the stack")
+    site_deploy.set_defaults(run=_site_deploy)
 
     deploy = commands.add_parser("deploy", help="sam build, then sam deploy --config-env STAGE")
     deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])
