@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 STAGE ?= dev
 PORT ?= 3000
 PIP_QUIET := --quiet --disable-pip-version-check
@@ -25,9 +27,14 @@ $(SAM): requirements/sam.txt
 	$(SAM_VENV)/bin/pip install $(PIP_QUIET) -r requirements/sam.txt
 	@touch $@
 
+$(CHECKOV): requirements/checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install $(PIP_QUIET) -r requirements/checkov.txt
+	@touch $@
+
 install: $(BIN)/hdoc ## Create .venv and install hdoc with its development tools
 
-tools: $(SAM) ## Install AWS SAM CLI in its own virtual environment
+tools: $(SAM) $(CHECKOV) ## Install AWS SAM CLI and checkov, each in its own virtual environment
 
 run: install ## Serve the whole backend locally with demo data, on http://127.0.0.1:$(PORT)
 	$(BIN)/hdoc serve --seed demo --port $(PORT)
@@ -42,7 +49,7 @@ format: install ## Format and fix what ruff can
 	$(BIN)/ruff check --fix src tests bench
 
 test: install tools lint ## Lint, then the whole suite: unit, integration, end to end, contract, templates
-	HDOC_SAM=$(abspath $(SAM)) $(BIN)/pytest -n 2 --dist loadgroup
+	HDOC_SAM=$(abspath $(SAM)) HDOC_CHECKOV=$(abspath $(CHECKOV)) $(BIN)/pytest -n 2 --dist loadgroup
 
 bench: install ## Measure items read and latency per request: 10,000 participants, 10,000 articles
 	$(BIN)/python -m bench
@@ -54,4 +61,4 @@ deploy: build ## sam build + sam deploy to STAGE=dev|staging|prod (needs AWS cre
 	$(SAM) deploy --config-env $(STAGE)
 
 clean: ## Remove virtual environments and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
