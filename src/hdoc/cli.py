@@ -295,21 +295,55 @@ def _site_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deploy(args: argparse.Namespace) -> int:
+def _run_sam(command: str, *steps: list[str]) -> int:
+    """Run `sam` with each list of arguments in turn, stopping at the first that fails."""
     import os
     import shutil
     import subprocess
 
     sam = os.environ.get("HDOC_SAM") or shutil.which("sam") or str(Path(".venv-sam/bin/sam").resolve())
     if not Path(sam).exists() and shutil.which(sam) is None:
-        print("hdoc deploy: the AWS SAM CLI is not installed (make tools installs it)", file=sys.stderr)
+        print(f"hdoc {command}: the AWS SAM CLI is not installed (make tools installs it)", file=sys.stderr)
         return 1
-    for step in (["build"], ["deploy", "--config-env", args.stage]):
+    for step in steps:
         print(f"$ sam {' '.join(step)}", flush=True)
         if subprocess.run([sam, *step], check=False).returncode != 0:
-            print(f"hdoc deploy: sam {step[0]} failed (its output is above)", file=sys.stderr)
+            print(f"hdoc {command}: sam {step[0]} failed (its output is above)", file=sys.stderr)
             return 1
     return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    return _run_sam("deploy", ["build"], ["deploy", "--config-env", args.stage])
+
+
+def _pipeline_deploy(args: argparse.Namespace) -> int:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", args.repository):
+        print("hdoc pipeline deploy: --repository must be owner/name, as on GitHub", file=sys.stderr)
+        return 2
+    overrides = [
+        f"Stage={args.stage}",
+        f"ConnectionArn={args.connection_arn}",
+        f"FullRepositoryId={args.repository}",
+        f"LogRetentionDays={args.log_retention_days}",
+        f"NotificationTopicArn={args.notification_topic or ''}",
+    ]
+    return _run_sam(
+        "pipeline deploy",
+        [
+            "deploy",
+            "--template-file",
+            "cicd/pipeline.yaml",
+            "--config-file",
+            "cicd/samconfig.toml",
+            "--config-env",
+            args.stage,
+            "--parameter-overrides",
+            *overrides,
+        ],
+    )
 
 
 def _openapi(_: argparse.Namespace) -> int:
@@ -406,6 +440,30 @@ def _add_maintenance_commands(commands: Any) -> None:
     site_deploy.add_argument("--profile", default=None, help="AWS profile (default: the environment's)")
     site_deploy.add_argument("--region", default=None, help="AWS region of the stack")
     site_deploy.set_defaults(run=_site_deploy)
+
+    pipeline = commands.add_parser("pipeline", help="the stage's delivery pipeline")
+    pipeline_actions = pipeline.add_subparsers(dest="pipeline_action", required=True, metavar="ACTION")
+    pipeline_deploy = pipeline_actions.add_parser(
+        "deploy",
+        help="deploy cicd/pipeline.yaml as hdoc-backend-STAGE-pipeline",
+        description="Deploys the stage's pipeline: the stage's branch from GitHub through the "
+        "CodeConnections connection, then make test, sam build + package, and a change set of "
+        "hdoc-backend-STAGE (approved by hand for prod).",
+    )
+    pipeline_deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])
+    pipeline_deploy.add_argument(
+        "--connection-arn", required=True, metavar="ARN", help="the CodeConnections connection to GitHub"
+    )
+    pipeline_deploy.add_argument(
+        "--repository", required=True, metavar="OWNER/NAME", help="the backend's repository"
+    )
+    pipeline_deploy.add_argument(
+        "--notification-topic", default=None, metavar="ARN", help="SNS topic for failures"
+    )
+    pipeline_deploy.add_argument(
+        "--log-retention-days", type=int, default=30, help="build logs kept (default 30)"
+    )
+    pipeline_deploy.set_defaults(run=_pipeline_deploy)
 
     deploy = commands.add_parser("deploy", help="sam build, then sam deploy --config-env STAGE")
     deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])

@@ -43,3 +43,24 @@ def test_without_sam_it_says_how_to_get_it(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HDOC_SAM", str(tmp_path / "no-sam-here"))
     assert main(["deploy", "--stage", "dev"]) == 1
     assert "SAM CLI is not installed" in capsys.readouterr().err
+
+
+def test_pipeline_deploy_deploys_the_stages_pipeline_stack_with_its_parameters(tmp_path, monkeypatch):
+    monkeypatch.setenv("HDOC_SAM", str(fake_sam(tmp_path)))
+    connection = "arn:aws:codeconnections:eu-west-1:123456789012:connection/abc-123"
+    arguments = ["pipeline", "deploy", "--stage", "prod", "--connection-arn", connection]
+    assert main([*arguments, "--repository", "hdoc-dev/hdoc"]) == 0
+    [call] = (tmp_path / "calls").read_text().splitlines()
+    assert call.startswith(
+        "deploy --template-file cicd/pipeline.yaml --config-file cicd/samconfig.toml --config-env prod"
+    )
+    assert f"Stage=prod ConnectionArn={connection} FullRepositoryId=hdoc-dev/hdoc" in call
+
+
+def test_pipeline_deploy_refuses_a_repository_that_is_not_owner_slash_name(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HDOC_SAM", str(fake_sam(tmp_path)))
+    connection = "arn:aws:codeconnections:eu-west-1:123456789012:connection/abc-123"
+    arguments = ["pipeline", "deploy", "--stage", "dev", "--connection-arn", connection]
+    assert main([*arguments, "--repository", "https://github.com/x/y"]) == 2
+    assert "owner/name" in capsys.readouterr().err
+    assert not (tmp_path / "calls").exists()

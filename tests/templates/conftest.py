@@ -14,6 +14,7 @@ TEMPLATES = [
     ROOT / "template.yaml",
     *sorted((ROOT / "stacks").glob("*.yaml")),
     ROOT / "frontend" / "template.yaml",
+    ROOT / "cicd" / "pipeline.yaml",
 ]
 
 

@@ -81,7 +81,7 @@ def test_the_gate_fails_a_template_broken_on_purpose(gate, tmp_path: Path):
 
 
 def test_the_website_bucket_and_distribution_are_what_the_gates_look_at():
-    website = Path(TEMPLATES[-1])
+    website = Path(TEMPLATES[-2])
     assert website.parent.name == "frontend"
     text = website.read_text()
     assert "AWS::S3::Bucket" in text

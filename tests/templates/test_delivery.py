@@ -1,0 +1,108 @@
+"""The delivery pipeline (cicd/), its build instructions, and the GitHub Actions workflow."""
+
+from __future__ import annotations
+
+import tomllib
+
+import yaml
+
+from hdoc.local.cfn import load_template
+from tests.conftest import ROOT
+from tests.templates.conftest import resources
+
+PIPELINE = ROOT / "cicd" / "pipeline.yaml"
+
+
+def stages() -> list[dict]:
+    return resources(PIPELINE, "AWS::CodePipeline::Pipeline")["Pipeline"]["Properties"]["Stages"]
+
+
+def test_the_pipeline_goes_source_test_build_deploy():
+    assert [stage["Name"] for stage in stages()] == ["Source", "Test", "Build", "Deploy"]
+    source = stages()[0]["Actions"][0]
+    assert source["ActionTypeId"]["Provider"] == "CodeStarSourceConnection"
+    assert source["Configuration"]["ConnectionArn"] == {"Ref": "ConnectionArn"}
+
+
+def test_each_stage_deploys_from_its_branch():
+    mapping = load_template(PIPELINE)["Mappings"]["StageBranch"]
+    assert {stage: value["Branch"] for stage, value in mapping.items()} == {
+        "dev": "dev",
+        "staging": "staging",
+        "prod": "main",
+    }
+
+
+def test_deploy_creates_a_change_set_waits_for_approval_in_prod_then_executes_it():
+    actions = stages()[3]["Actions"]
+    create, approval, execute = actions
+    assert create["Configuration"]["ActionMode"] == "CHANGE_SET_REPLACE"
+    assert execute["Configuration"]["ActionMode"] == "CHANGE_SET_EXECUTE"
+    assert create["Configuration"]["ChangeSetName"] == execute["Configuration"]["ChangeSetName"]
+    assert approval["Fn::If"][0] == "IsProd"
+    assert approval["Fn::If"][1]["ActionTypeId"]["Provider"] == "Manual"
+    assert create["RunOrder"] < approval["Fn::If"][1]["RunOrder"] < execute["RunOrder"]
+    assert create["Configuration"]["RoleArn"] == {"Fn::GetAtt": ["DeployRole", "Arn"]}
+
+
+def test_no_role_has_administrator_access_or_a_managed_policy():
+    for logical_id, role in resources(PIPELINE, "AWS::IAM::Role").items():
+        assert "ManagedPolicyArns" not in role["Properties"], logical_id
+
+
+def test_the_deploy_roles_iam_rights_reach_only_the_stages_own_roles():
+    role = resources(PIPELINE, "AWS::IAM::Role")["DeployRole"]
+    statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    iam = [
+        statement for statement in statements if any(str(a).startswith("iam:") for a in statement["Action"])
+    ]
+    assert len(iam) == 1
+    assert iam[0]["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/hdoc-backend-${Stage}-*"
+    }
+
+
+def test_build_logs_are_kept_for_the_parameters_days_and_failures_notify_an_optional_topic():
+    logs = resources(PIPELINE, "AWS::Logs::LogGroup")["BuildLogs"]
+    assert logs["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    rule = resources(PIPELINE)["PipelineFailures"]
+    assert rule["Condition"] == "Notifies"
+    assert rule["Properties"]["EventTypeIds"] == ["codepipeline-pipeline-pipeline-execution-failed"]
+
+
+def test_the_buildspecs_run_make_test_and_sam_build_and_package_without_pip_install_t():
+    test = yaml.safe_load((ROOT / "cicd" / "buildspec-test.yml").read_text())
+    build = yaml.safe_load((ROOT / "cicd" / "buildspec-build.yml").read_text())
+    assert test["phases"]["build"]["commands"] == ["make test"]
+    commands = " ; ".join(build["phases"]["build"]["commands"])
+    assert "sam build" in commands
+    assert "sam package" in commands
+    assert "$ARTIFACTS_BUCKET" in commands
+    assert build["artifacts"]["files"] == ["packaged.yaml"]
+    for text in (ROOT / "cicd").glob("buildspec-*.yml"):
+        assert "pip install -t" not in text.read_text()
+        assert "--target" not in text.read_text()
+
+
+def test_the_pipelines_samconfig_deploys_each_stage_to_its_own_stack():
+    config = tomllib.loads((ROOT / "cicd" / "samconfig.toml").read_text())
+    for stage in ("dev", "staging", "prod"):
+        assert config[stage]["deploy"]["parameters"]["stack_name"] == f"hdoc-backend-{stage}-pipeline"
+
+
+def test_the_websites_samconfig_deploys_each_stage_to_its_own_stack():
+    config = tomllib.loads((ROOT / "frontend" / "samconfig.toml").read_text())
+    for stage in ("dev", "staging", "prod"):
+        assert config[stage]["deploy"]["parameters"]["stack_name"] == f"hdoc-frontend-{stage}"
+
+
+def test_github_actions_run_make_test_on_python_3_11_with_caching_for_pull_requests():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "backend-ci.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["pull_request"]["branches"] == ["dev", "staging", "main"]
+    steps = workflow["jobs"]["test"]["steps"]
+    python = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python"))
+    assert python["with"]["python-version"] == "3.11"
+    assert python["with"]["cache"] == "pip"
+    assert any(step.get("uses", "").startswith("actions/cache") for step in steps)
+    assert steps[-1]["run"] == "make test"
