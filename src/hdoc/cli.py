@@ -397,6 +397,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _stage_deploy_parser(commands: Any, group: str, group_help: str, *, help: str, description: str) -> Any:
+    """`hdoc GROUP deploy --stage S`: the parser of one of the deploy commands."""
+    actions = commands.add_parser(group, help=group_help).add_subparsers(
+        dest=f"{group}_action", required=True, metavar="ACTION"
+    )
+    deploy = actions.add_parser("deploy", help=help, description=description)
+    deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])
+    return deploy
+
+
 def _add_maintenance_commands(commands: Any) -> None:
     """hdoc aws mfa, hdoc aws codebuild-credentials, hdoc deploy."""
     aws = commands.add_parser("aws", help="maintainers' AWS chores")
@@ -426,31 +436,29 @@ def _add_maintenance_commands(commands: Any) -> None:
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(run=_codebuild_credentials)
 
-    site = commands.add_parser("site", help="the website's files")
-    site_actions = site.add_subparsers(dest="site_action", required=True, metavar="ACTION")
-    site_deploy = site_actions.add_parser(
-        "deploy",
+    site_deploy = _stage_deploy_parser(
+        commands,
+        "site",
+        "the website's files",
         help="upload a built site to its stage's bucket and invalidate what changed",
         description="Uploads the files of DIR to the bucket of the stack hdoc-frontend-STAGE with their "
         "content types and cache-control (a year for hashed assets, no-cache for HTML), deletes the "
         "files that are gone, and invalidates only the changed paths in CloudFront.",
     )
-    site_deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])
     site_deploy.add_argument("folder", type=Path, metavar="DIR", help="the built site (with index.html)")
     site_deploy.add_argument("--profile", default=None, help="AWS profile (default: the environment's)")
     site_deploy.add_argument("--region", default=None, help="AWS region of the stack")
     site_deploy.set_defaults(run=_site_deploy)
 
-    pipeline = commands.add_parser("pipeline", help="the stage's delivery pipeline")
-    pipeline_actions = pipeline.add_subparsers(dest="pipeline_action", required=True, metavar="ACTION")
-    pipeline_deploy = pipeline_actions.add_parser(
-        "deploy",
+    pipeline_deploy = _stage_deploy_parser(
+        commands,
+        "pipeline",
+        "the stage's delivery pipeline",
         help="deploy cicd/pipeline.yaml as hdoc-backend-STAGE-pipeline",
         description="Deploys the stage's pipeline: the stage's branch from GitHub through the "
         "CodeConnections connection, then make test, sam build + package, and a change set of "
         "hdoc-backend-STAGE (approved by hand for prod).",
     )
-    pipeline_deploy.add_argument("--stage", required=True, choices=["dev", "staging", "prod"])
     pipeline_deploy.add_argument(
         "--connection-arn", required=True, metavar="ARN", help="the CodeConnections connection to GitHub"
     )
