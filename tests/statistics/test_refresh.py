@@ -217,3 +217,16 @@ def test_participants_are_listed_a_page_at_a_time_by_username(runtime):
     listed = [name for page in pages for name in page if name.startswith("walker-")]
     assert listed == names
     assert all(len(page) <= 3 for page in pages)
+
+
+@pytest.mark.parametrize("failure", ["rate-limit", "secondary-rate-limit", "429"])
+def test_a_rate_limited_refresh_keeps_the_stored_statistics_as_they_were(github, statistics, failure):
+    repository = github.add(journey("ana/100DaysOfCloud", 3))
+    refresh_journey(source(github), statistics, target("ana"), NOW)
+    good = statistics.get("ana")
+    add_day(repository, 4)
+    github.fail(failure)
+    with pytest.raises(RateLimitedError):
+        refresh_journey(source(github), statistics, target("ana"), NOW + timedelta(days=1))
+    # The run pauses for GitHub, not for the participant: their statistics and status stay as they were
+    assert statistics.get("ana") == good
