@@ -3,6 +3,7 @@ journey's status says what happened."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -230,3 +231,22 @@ def test_a_rate_limited_refresh_keeps_the_stored_statistics_as_they_were(github,
         refresh_journey(source(github), statistics, target("ana"), NOW + timedelta(days=1))
     # The run pauses for GitHub, not for the participant: their statistics and status stay as they were
     assert statistics.get("ana") == good
+
+
+def test_a_report_stored_in_an_older_shape_reads_as_none_and_is_read_afresh(github, statistics, runtime):
+    github.add(journey("ana/100DaysOfCloud", 3))
+    refresh_journey(source(github), statistics, target("ana"), NOW)
+    # Given a report stored by an older hdoc, in a shape this one cannot read
+    runtime.client("dynamodb").update_item(
+        TableName=runtime.table_name("StatisticsTable"),
+        Key={"pk": {"S": "ana"}, "sk": {"S": "github"}},
+        UpdateExpression="SET report = :old",
+        ExpressionAttributeValues={":old": {"B": zlib.compress(b'{"days": "an older shape"}')}},
+    )
+    stored = statistics.get("ana")
+    assert stored is not None
+    assert (stored.report, stored.status) == (None, "ok")
+    # Then the next refresh reads the whole journey again instead of trusting what it knew
+    github.reset_counters()
+    assert refresh_journey(source(github), statistics, target("ana"), NOW) == "changed"
+    assert github.requests["graphql"] == 1

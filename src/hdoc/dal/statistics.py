@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
 from hdoc import aws
 from hdoc.dal.users import plain, timestamp
@@ -60,10 +61,15 @@ def _encode_report(report: JourneyReport) -> bytes:
 
 
 def _decode_report(value: Any) -> JourneyReport | None:
+    """The stored report; None if there is none, or if it was stored in a shape this code no longer
+    reads (the next refresh reads the journey afresh, as the rules version says)."""
     if value is None:
         return None
     data = bytes(value.value if hasattr(value, "value") else value)
-    return JourneyReport.model_validate_json(zlib.decompress(data))
+    try:
+        return JourneyReport.model_validate_json(zlib.decompress(data))
+    except (zlib.error, ValidationError):
+        return None
 
 
 def _to_stored(item: dict[str, Any]) -> StoredJourney:
