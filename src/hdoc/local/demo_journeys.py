@@ -30,9 +30,14 @@ FEELINGS = (
 )
 
 
+def _sentence(text: str) -> str:
+    """`text` with a capital first letter, the rest as written (VPC stays VPC)."""
+    return text[:1].upper() + text[1:]
+
+
 def _entry(rng: random.Random, day: int, handle: str | None) -> str:
     lines = [
-        f"# Day {day}: {rng.choice(LEARNED).capitalize()}",
+        f"# Day {day}: {_sentence(rng.choice(LEARNED))}",
         "",
         "## Introduction",
         "",
@@ -40,7 +45,7 @@ def _entry(rng: random.Random, day: int, handle: str | None) -> str:
         "",
         "## Cloud Research",
         "",
-        f"- {rng.choice(LEARNED).capitalize()}, step by step.",
+        f"- {_sentence(rng.choice(LEARNED))}, step by step.",
     ]
     if handle and rng.random() < 0.8:
         lines += [
