@@ -89,6 +89,8 @@ def test_signup_then_refresh_puts_the_participant_on_the_leaderboard_with_the_ru
 
     ranked = eventually(on_leaderboard)
     assert (ranked["daysCompleted"], ranked["githubStreak"], ranked["journeyStatus"]) == (7, 7, "ok")
+    everyone = call(api, "GET", "/leaderboard?limit=100").json()["items"]
+    assert ranked["rank"] == 1 + sum(1 for item in everyone if item["score"] > expected)
 
     # The participant's export holds the journey; deleting the account deletes the statistics too
     exported = call(api, "GET", "/me/export", me).json()
