@@ -250,3 +250,19 @@ def test_a_report_stored_in_an_older_shape_reads_as_none_and_is_read_afresh(gith
     github.reset_counters()
     assert refresh_journey(source(github), statistics, target("ana"), NOW) == "changed"
     assert github.requests["graphql"] == 1
+
+
+def test_a_refresh_overlapping_the_participants_deletion_leaves_no_statistics(github, runtime):
+    from hdoc.dal.users import UsersTable
+    from tests.conftest import make_participant
+
+    github.add(journey("gone-soon/100DaysOfCloud", 2))
+    github.add(journey("still-here/100DaysOfCloud", 2))
+    users = UsersTable(runtime.table_name("UsersTable"))
+    users.put_many([(make_participant("still-here"), NOW)])
+    guarded = StatisticsTable(emptied(runtime, "StatisticsTable"), runtime.table_name("UsersTable"))
+    # "gone-soon" was listed, then deleted (DELETE /me) before its first statistics were written
+    assert refresh_journey(source(github), guarded, target("gone-soon"), NOW) == "superseded"
+    assert guarded.get("gone-soon") is None
+    assert refresh_journey(source(github), guarded, target("still-here"), NOW) == "changed"
+    assert guarded.get("still-here") is not None

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from hdoc import aws
-from hdoc.dal.users import plain, timestamp
+from hdoc.dal.users import PARTICIPANT_LIST, plain, timestamp
 from hdoc.logic.errors import TooManyRequestsError
 from hdoc.models.journey import JourneyReport
 from hdoc.sources.github import Known
@@ -97,8 +97,11 @@ def _condition_failed(error: ClientError) -> bool:
 class StatisticsTable:
     """Reads and writes journey statistics."""
 
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, table_name: str, users_table_name: str | None = None) -> None:
         self._table = aws.dynamodb().Table(table_name)
+        # With the USERS table, a journey's first statistics are written only while its participant
+        # exists: a refresh that overlaps DELETE /me cannot leave statistics behind.
+        self._users_table_name = users_table_name
 
     def get(self, pk: str) -> StoredJourney | None:
         item = self._table.get_item(Key={"pk": pk, "sk": GITHUB}).get("Item")
@@ -118,17 +121,34 @@ class StatisticsTable:
         else:
             condition = "#version = :expected"
             values[":expected"] = expected_version
+        update = {
+            "Key": {"pk": pk, "sk": GITHUB},
+            "UpdateExpression": "SET " + ", ".join(sets),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
         try:
-            self._table.update_item(
-                Key={"pk": pk, "sk": GITHUB},
-                UpdateExpression="SET " + ", ".join(sets),
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
+            if expected_version is None and self._users_table_name:
+                self._table.meta.client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "ConditionCheck": {
+                                "TableName": self._users_table_name,
+                                "Key": {"pk": pk},
+                                "ConditionExpression": "participantList = :participants",
+                                "ExpressionAttributeValues": {":participants": PARTICIPANT_LIST},
+                            }
+                        },
+                        {"Update": {"TableName": self._table.name, **update}},
+                    ]
+                )
+            else:
+                self._table.update_item(**update)
         except ClientError as error:
-            if _condition_failed(error):
-                return False  # another refresh got there first; its result stands
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
+                return False  # another refresh got there first, or the participant is gone
             raise
         return True
 

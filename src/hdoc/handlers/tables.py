@@ -23,4 +23,4 @@ def articles_table() -> ArticlesTable:
 @from_settings
 def statistics_table() -> StatisticsTable:
     """The STATISTICS table named in this function's environment."""
-    return StatisticsTable(settings().statistics_table_name)
+    return StatisticsTable(settings().statistics_table_name, settings().users_table_name or None)
