@@ -115,5 +115,9 @@ def delete(
         for stored in articles.all_by_author(account.participant_pk):
             articles.delete(stored)  # its tag entries go with it, and the counter uncounts them
         statistics.delete(account.participant_pk)
-    users.delete_account(caller.sub)
+    deleted = users.delete_account(caller.sub)
+    if deleted is not None:
+        # Once the participant is gone no refresh can write first statistics; one that wrote in the
+        # moment between the two deletions is removed here.
+        statistics.delete(deleted)
     delete_sign_in(caller)
