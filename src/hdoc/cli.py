@@ -237,10 +237,20 @@ def _aws_mfa(args: argparse.Namespace) -> int:
     return 0
 
 
-def _codebuild_client(args: argparse.Namespace) -> Any:
+def _aws_options(parser: argparse.ArgumentParser) -> None:
+    """--profile and --region, for the commands that call AWS."""
+    parser.add_argument("--profile", default=None, help="AWS profile (default: the environment's)")
+    parser.add_argument("--region", default=None, help="AWS region (default: the profile's)")
+
+
+def _aws_session(args: argparse.Namespace) -> Any:
     import boto3
 
-    return boto3.Session(profile_name=args.profile, region_name=args.region).client("codebuild")
+    return boto3.Session(profile_name=args.profile, region_name=args.region)
+
+
+def _codebuild_client(args: argparse.Namespace) -> Any:
+    return _aws_session(args).client("codebuild")
 
 
 def _codebuild_credentials(args: argparse.Namespace) -> int:
@@ -272,13 +282,12 @@ def _codebuild_credentials(args: argparse.Namespace) -> int:
 
 
 def _site_deploy(args: argparse.Namespace) -> int:
-    import boto3
     from botocore.exceptions import BotoCoreError
 
     from hdoc.maintenance.site import SiteError, deploy_site, site_target
 
     try:
-        session = boto3.Session(profile_name=args.profile, region_name=args.region)
+        session = _aws_session(args)
         target = site_target(session.client("cloudformation"), args.stage)
         deployed = deploy_site(session.client("s3"), session.client("cloudfront"), target, args.folder)
     except (SiteError, BotoCoreError) as error:
@@ -427,8 +436,7 @@ def _add_maintenance_commands(commands: Any) -> None:
     credentials = chores.add_parser(
         "codebuild-credentials", help="list or delete CodeBuild's stored source (GitHub) credentials"
     )
-    credentials.add_argument("--profile", default=None, help="AWS profile (default: the environment's)")
-    credentials.add_argument("--region", default=None, help="AWS region (default: the profile's)")
+    _aws_options(credentials)
     actions = credentials.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="every source credential").set_defaults(run=_codebuild_credentials)
     delete = actions.add_parser("delete", help="delete one source credential")
@@ -446,8 +454,7 @@ def _add_maintenance_commands(commands: Any) -> None:
         "files that are gone, and invalidates only the changed paths in CloudFront.",
     )
     site_deploy.add_argument("folder", type=Path, metavar="DIR", help="the built site (with index.html)")
-    site_deploy.add_argument("--profile", default=None, help="AWS profile (default: the environment's)")
-    site_deploy.add_argument("--region", default=None, help="AWS region of the stack")
+    _aws_options(site_deploy)
     site_deploy.set_defaults(run=_site_deploy)
 
     pipeline_deploy = _stage_deploy_parser(

@@ -57,9 +57,6 @@ def request_refresh(
     account = users.get_account(caller.sub)
     if account is None or account.participant_pk is None:
         raise NotFoundError(COMPLETE_SIGNUP)
-    record = users.get_profile(account.participant_pk)
-    if record is None:
-        raise NotFoundError(COMPLETE_SIGNUP)
     next_allowed = statistics.claim_refresh_request(account.participant_pk, now, REFRESH_EVERY)
-    start_refresh(record.profile.id)
+    start_refresh(account.participant_pk)  # usernames are case-insensitive: the key names the participant
     return RefreshQueued(queued_at=now, next_allowed_at=next_allowed)

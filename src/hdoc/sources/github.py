@@ -72,14 +72,6 @@ class Fetched:
     snapshot: Snapshot | None  # None: nothing the rules read changed since `Known`
 
 
-@dataclass
-class Usage:
-    """Requests sent, and how many of them spent rate limit (a 304 is free)."""
-
-    requests: int = 0
-    rate_limited: int = 0
-
-
 @dataclass(frozen=True)
 class _Answer:
     status: int
@@ -120,7 +112,6 @@ class GitHubClient:
             retries=False,
             maxsize=4,
         )
-        self.usage = Usage()
 
     def get(self, path: str, headers: Mapping[str, str] | None = None) -> _Answer:
         return self._send("GET", f"{self.api_url}{path}", headers=headers)
@@ -153,19 +144,16 @@ class GitHubClient:
             **(headers or {}),
         }
         for attempt in range(1, self._attempts + 1):
-            self.usage.requests += 1
             try:
                 response = self._http.request(method, url, headers=sent, body=body, redirect=False)
             except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError, OSError) as error:
                 failure = f"no answer from GitHub ({type(error).__name__})"
             else:
                 answer = _Answer(response.status, dict(response.headers.items()), response.data)
-                if answer.status != 304:
-                    self.usage.rate_limited += 1
-                if not (answer.status >= 500 or self._rate_limited(answer)):
-                    return answer
                 if self._rate_limited(answer):
                     raise RateLimitedError(self._reset_at(answer.headers))
+                if answer.status < 500:
+                    return answer
                 failure = f"GitHub answered {answer.status}"
             if attempt < self._attempts:
                 # Full jitter: a random wait up to the exponential bound, so retries do not stampede.
