@@ -64,37 +64,10 @@ def _demo_github(token: str) -> Any:
     return github
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import os
-
-    from hdoc.local.gateway import LocalServer
-    from hdoc.local.runtime import LocalRuntime
-
-    _log_requests()
-    token = os.environ.get("GITHUB_TOKEN") or "local-github-token"
-    fake_github = _demo_github(token) if args.github_url is None and args.seed == "demo" else None
-    github_url = fake_github.url if fake_github is not None else args.github_url
-    parameters = {"GitHubApiUrl": github_url} if github_url else {}
-    runtime = LocalRuntime(
-        args.template,
-        stage=args.stage,
-        dynamodb_endpoint=args.aws_endpoint,
-        parameters=parameters,
-        github_token=token,
-    )
-    try:
-        runtime.start()
-        server = LocalServer(runtime, args.host, args.port)
-    except OSError as error:
-        runtime.stop()
-        if fake_github is not None:
-            fake_github.stop()
-        print(f"hdoc serve: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
-        return 1
-    if args.seed == "demo":
-        _seed_demo(runtime)
-    url = server.url
-    print(f"hdoc is serving the {args.stage} stack's API at {url}  (embedded AWS: {runtime.aws_endpoint})")
+def _banner(url: str, runtime: Any, github_url: str | None, website: Any) -> None:
+    if website is not None:
+        print(f"The website: {website.url}  (the API under /api, sign-in at {url})")
+    print(f"hdoc is serving the {runtime.stage} stack's API at {url}  (embedded AWS: {runtime.aws_endpoint})")
     print(f"  {len(runtime.routes)} routes, {len(runtime.tables)} tables, from {runtime.template}")
     print(f"  journeys are read from {github_url or 'https://api.github.com'}")
     for expression in runtime.start_schedules():
@@ -111,14 +84,61 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  TOKEN=$(hdoc token --email you@example.com --server {url})")
     print(f'  curl {url}/me -H "Authorization: Bearer $TOKEN"')
     print("Ctrl-C stops it.", flush=True)
+
+
+def _stop(*servers: Any) -> None:
+    for server in servers:
+        if server is not None:
+            server.stop()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from hdoc.local.gateway import LocalServer
+    from hdoc.local.runtime import LocalRuntime
+    from hdoc.local.site import LocalWebsite
+
+    _log_requests()
+    website = None
+    if not args.no_site:
+        try:
+            website = LocalWebsite(args.host, args.site_port)
+        except (OSError, FileNotFoundError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            print(f"hdoc serve: cannot serve the website on port {args.site_port}: {reason}", file=sys.stderr)
+            return 1
+    parameters = dict(website.parameters) if website is not None else {}
+    token = os.environ.get("GITHUB_TOKEN") or "local-github-token"
+    fake_github = _demo_github(token) if args.github_url is None and args.seed == "demo" else None
+    github_url = fake_github.url if fake_github is not None else args.github_url
+    if github_url:
+        parameters["GitHubApiUrl"] = github_url
+    runtime = LocalRuntime(
+        args.template,
+        stage=args.stage,
+        dynamodb_endpoint=args.aws_endpoint,
+        parameters=parameters,
+        github_token=token,
+    )
+    try:
+        runtime.start()
+        server = LocalServer(runtime, args.host, args.port)
+    except OSError as error:
+        _stop(runtime, fake_github, website)
+        print(f"hdoc serve: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return 1
+    if args.seed == "demo":
+        _seed_demo(runtime)
+    if website is not None:
+        website.start(runtime, server.gateway, server.url)
+    _banner(server.url, runtime, github_url, website)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        runtime.stop()
-        if fake_github is not None:
-            fake_github.stop()
+        _stop(website, runtime, fake_github)
         print("\nhdoc stopped.")
     return 0
 
@@ -282,14 +302,22 @@ def _codebuild_credentials(args: argparse.Namespace) -> int:
 
 
 def _site_deploy(args: argparse.Namespace) -> int:
+    import tempfile
+
     from botocore.exceptions import BotoCoreError
 
-    from hdoc.maintenance.site import SiteError, deploy_site, site_target
+    from hdoc.maintenance.site import SiteError, assemble_site, deploy_site, site_target, stage_site_config
+    from hdoc.site_files import RULES_DOCUMENT
 
     try:
         session = _aws_session(args)
-        target = site_target(session.client("cloudformation"), args.stage)
-        deployed = deploy_site(session.client("s3"), session.client("cloudfront"), target, args.folder)
+        cloudformation = session.client("cloudformation")
+        target = site_target(cloudformation, args.stage)
+        config = stage_site_config(cloudformation, args.stage)
+        rules = (Path(__file__).resolve().parents[2] / RULES_DOCUMENT).read_text(encoding="utf-8")
+        with tempfile.TemporaryDirectory(prefix="hdoc-site-") as staging:
+            site = assemble_site(args.folder, Path(staging), config, rules)
+            deployed = deploy_site(session.client("s3"), session.client("cloudfront"), target, site)
     except (SiteError, BotoCoreError) as error:
         print(f"hdoc site deploy: {error}", file=sys.stderr)
         return 1
@@ -449,11 +477,20 @@ def _add_maintenance_commands(commands: Any) -> None:
         "site",
         "the website's files",
         help="upload a built site to its stage's bucket and invalidate what changed",
-        description="Uploads the files of DIR to the bucket of the stack hdoc-frontend-STAGE with their "
-        "content types and cache-control (a year for hashed assets, no-cache for HTML), deletes the "
-        "files that are gone, and invalidates only the changed paths in CloudFront.",
+        description="Uploads the website (web/, or DIR) to the bucket of the stack hdoc-frontend-STAGE, "
+        "with its config.json written from the hdoc-backend-STAGE and hdoc-frontend-STAGE outputs and "
+        "the journey rules as rules.html; sets content types and cache-control (a year for hashed "
+        "assets, no-cache for HTML, JavaScript and CSS), deletes the files that are gone, and "
+        "invalidates only the changed paths in CloudFront.",
     )
-    site_deploy.add_argument("folder", type=Path, metavar="DIR", help="the built site (with index.html)")
+    site_deploy.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        default=Path(__file__).resolve().parents[2] / "web",
+        metavar="DIR",
+        help="the site's files, with index.html (default: web/)",
+    )
     _aws_options(site_deploy)
     site_deploy.set_defaults(run=_site_deploy)
 
@@ -503,6 +540,13 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="keep the tables at this DynamoDB-compatible endpoint instead of the embedded AWS",
     )
+    serve.add_argument(
+        "--site-port",
+        type=int,
+        default=5173,
+        help="port the website is served on (default 5173; 0: any free)",
+    )
+    serve.add_argument("--no-site", action="store_true", help="serve the API alone, not the website")
     serve.set_defaults(run=_serve)
 
     serve.add_argument(

@@ -51,9 +51,9 @@ def free_port() -> int:
 
 
 def test_hdoc_serve_prints_its_url_serves_the_demo_and_stops_cleanly_on_ctrl_c(project_root: Path):
-    port = free_port()
+    port, site_port = free_port(), free_port()
     server = subprocess.Popen(
-        [*HDOC, "serve", "--seed", "demo", "--port", str(port)],
+        [*HDOC, "serve", "--seed", "demo", "--port", str(port), "--site-port", str(site_port)],
         cwd=project_root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -83,6 +83,14 @@ def test_hdoc_serve_prints_its_url_serves_the_demo_and_stops_cleanly_on_ctrl_c(p
         assert journey["report"]["totals"]["score"] == leader["score"]
         assert sum(rule["points"] for rule in journey["report"]["breakdown"]) == leader["score"]
         assert "Demo journeys read by the statistics parser: succeeded" in "".join(banner)
+        # The website, with the API under /api on its own origin
+        assert f"The website: http://localhost:{site_port}" in "".join(banner)
+        home = requests.get(f"http://localhost:{site_port}/leaderboard", timeout=10)
+        assert home.status_code == 200
+        assert '<script type="module" src="/js/app.js">' in home.text
+        assert "default-src 'self'" in home.headers["Content-Security-Policy"]
+        proxied = requests.get(f"http://localhost:{site_port}/api/leaderboard?limit=5", timeout=10)
+        assert proxied.json()["items"] == leaderboard.json()["items"]
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)

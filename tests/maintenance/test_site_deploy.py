@@ -46,13 +46,28 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
                 },
             }
         )["Distribution"]["Id"]
-        # The website stack as far as the command reads it: its outputs
-        outputs = {"BucketName": {"Value": BUCKET}, "DistributionId": {"Value": distribution}}
-        template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": outputs}
-        boto3.client("cloudformation").create_stack(
-            StackName="hdoc-frontend-dev", TemplateBody=json.dumps(template)
+        # The website and backend stacks as far as the command reads them: their outputs
+        stack_with_outputs(
+            "hdoc-frontend-dev", BucketName=BUCKET, DistributionId=distribution, ApiPath="/api"
         )
+        stack_with_outputs("hdoc-backend-dev", **BACKEND_OUTPUTS)
         yield {"distribution": distribution}
+
+
+BACKEND_OUTPUTS = {
+    "ApiUrl": "https://a1b2c3.execute-api.us-east-1.amazonaws.com/dev",
+    "HostedUiDomain": "hdoc-dev-123456789012.auth.us-east-1.amazoncognito.com",
+    "WebsiteClientId": "4example5client6id",
+}
+MADE = {"config.json", "rules.html"}  # what the command adds to every site
+
+
+def stack_with_outputs(name: str, **outputs: str) -> None:
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    boto3.client("cloudformation").create_stack(StackName=name, TemplateBody=json.dumps(template))
 
 
 def built_site(folder: Path, files: dict[str, str]) -> Path:
@@ -88,8 +103,10 @@ def test_a_first_deploy_uploads_every_file_with_its_type_and_cache_and_invalidat
     assert main(["site", "deploy", "--stage", "dev", str(site)]) == 0
     s3 = boto3.client("s3")
     stored = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
-    assert stored == set(SITE)
+    assert stored == set(SITE) | MADE
     expected = {
+        "config.json": ("application/json", NO_CACHE),
+        "rules.html": ("text/html; charset=utf-8", NO_CACHE),
         "index.html": ("text/html; charset=utf-8", NO_CACHE),
         "assets/index-BxK2a9Qd.js": ("text/javascript; charset=utf-8", LONG_CACHE),
         "assets/index-9f3a1c2b.css": ("text/css; charset=utf-8", LONG_CACHE),
@@ -111,7 +128,7 @@ def test_a_second_deploy_changes_only_what_changed_and_invalidates_only_that(aws
     (site / "assets/index-77aa88bb.css").write_text("body{margin:0}")
     capsys.readouterr()
     assert main(["site", "deploy", "--stage", "dev", str(site)]) == 0
-    assert "2 uploaded, 1 deleted, 4 unchanged" in capsys.readouterr().out
+    assert "2 uploaded, 1 deleted, 6 unchanged" in capsys.readouterr().out
     stored = {item["Key"] for item in boto3.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert "assets/index-9f3a1c2b.css" not in stored
     assert "assets/index-77aa88bb.css" in stored
@@ -124,7 +141,7 @@ def test_an_unchanged_site_uploads_and_invalidates_nothing(aws, tmp_path, capsys
     capsys.readouterr()
     assert main(["site", "deploy", "--stage", "dev", str(site)]) == 0
     out = capsys.readouterr().out
-    assert "0 uploaded, 0 deleted, 6 unchanged" in out
+    assert "0 uploaded, 0 deleted, 8 unchanged" in out
     assert "no invalidation" in out
     assert invalidations(aws["distribution"]) == []
 
@@ -137,7 +154,7 @@ def test_a_folder_that_is_not_a_built_site_is_refused_and_nothing_is_deleted(aws
     (empty / "main.ts").write_text("export {}")
     assert main(["site", "deploy", "--stage", "dev", str(empty)]) == 1
     assert "no index.html" in capsys.readouterr().err
-    assert len(boto3.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]) == len(SITE)
+    assert len(boto3.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]) == len(SITE) + len(MADE)
 
 
 def test_a_stage_without_a_website_stack_says_what_to_deploy(aws, tmp_path, capsys):
@@ -149,6 +166,38 @@ def test_a_stage_without_a_website_stack_says_what_to_deploy(aws, tmp_path, caps
 def test_content_types_and_cache_rules():
     assert content_type("app.webmanifest") == "application/manifest+json"
     assert content_type("blob.unknownext") == "application/octet-stream"
-    assert cache_control("main-component.js") == SHORT_CACHE  # a word, not a hash
+    assert cache_control("main-component.js") == NO_CACHE  # a word, not a hash: revalidated
+    assert cache_control("logo-mark.png") == SHORT_CACHE
     assert cache_control("chunk.a1b2c3d4.js") == LONG_CACHE
     assert cache_control("docs/page.htm") == NO_CACHE
+
+
+def test_config_json_says_where_the_api_and_the_sign_in_are_from_the_stacks_outputs(aws, tmp_path):
+    site = built_site(tmp_path / "dist", SITE)
+    assert main(["site", "deploy", "--stage", "dev", str(site)]) == 0
+    stored = boto3.client("s3").get_object(Bucket=BUCKET, Key="config.json")["Body"].read()
+    assert json.loads(stored) == {
+        "apiBaseUrl": "/api",  # the website stack forwards /api/* to the API
+        "stage": "dev",
+        "auth": {
+            "domain": f"https://{BACKEND_OUTPUTS['HostedUiDomain']}",
+            "clientId": BACKEND_OUTPUTS["WebsiteClientId"],
+        },
+    }
+    rules = boto3.client("s3").get_object(Bucket=BUCKET, Key="rules.html")["Body"].read().decode()
+    assert 'id="2-when-a-day-is-completed"' in rules  # the profile's "how days count" links land here
+    assert not (site / "config.json").exists()  # the source folder is left as it was
+
+
+def test_the_website_is_deployed_from_web_by_default(aws, capsys):
+    assert main(["site", "deploy", "--stage", "dev"]) == 0
+    stored = {item["Key"] for item in boto3.client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert {"index.html", "js/app.js", "css/site.css", "js/pages/profile.js"} | MADE <= stored
+
+
+def test_a_stage_without_a_backend_stack_says_what_to_deploy(aws, tmp_path, capsys):
+    boto3.client("cloudformation").delete_stack(StackName="hdoc-backend-dev")
+    site = built_site(tmp_path / "dist", SITE)
+    assert main(["site", "deploy", "--stage", "dev", str(site)]) == 1
+    assert "no stack hdoc-backend-dev" in capsys.readouterr().err
+    assert "Contents" not in boto3.client("s3").list_objects_v2(Bucket=BUCKET)  # nothing uploaded

@@ -117,6 +117,20 @@ class ArticlesTable:
         fields = _fields(item)
         return StoredArticle(Article.model_validate(fields), fields["authorKey"], fields["feedKey"])
 
+    def get_many(self, article_ids: list[str]) -> dict[str, Article]:
+        """Whole articles by id (at most 100), in one BatchGetItem and its retries of unprocessed keys."""
+        keys = [article_key(article_id) for article_id in dict.fromkeys(article_ids)]
+        found: dict[str, Article] = {}
+        for _ in range(5):
+            if not keys:
+                break
+            answer = self._client.batch_get_item(RequestItems={self._table.name: {"Keys": keys}})
+            for item in answer.get("Responses", {}).get(self._table.name, []):
+                article = Article.model_validate(_fields(item))
+                found[article.id] = article
+            keys = answer.get("UnprocessedKeys", {}).get(self._table.name, {}).get("Keys", [])
+        return found
+
     def replace(self, old: StoredArticle, new: StoredArticle) -> None:
         """The edited article, its entries refreshed, its dropped tags' entries removed: one transaction.
 

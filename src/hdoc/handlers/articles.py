@@ -115,7 +115,7 @@ def list_tags(limit: Limit = 20, cursor: Cursor = None) -> TagPage:
     },
 )
 def articles_feed(tag: TagFilter = None) -> Response[str]:
-    page = articles.listing(articles_table(), tag, None, FEED_SIZE, None)
+    latest = articles.feed(articles_table(), tag, FEED_SIZE)
     event = current_event()
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     host = headers.get("host") or "localhost"
@@ -127,7 +127,7 @@ def articles_feed(tag: TagFilter = None) -> Response[str]:
     return Response(
         status_code=200,
         content_type=ATOM_CONTENT_TYPE,
-        body=atom_feed(page.items, site, feed_url + (f"?tag={tag}" if tag else ""), tag),
+        body=atom_feed(latest, site, feed_url + (f"?tag={tag}" if tag else ""), tag),
     )
 
 

@@ -26,6 +26,25 @@ class AuthorizationError(Exception):
     """The request's token would not pass API Gateway's Cognito authorizer."""
 
 
+@dataclass(frozen=True)
+class AppClient:
+    """An app client's hosted sign-in settings: where it may send people back to."""
+
+    client_id: str
+    callback_urls: tuple[str, ...] = ()
+    logout_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The tokens Cognito's token endpoint answers with."""
+
+    id_token: str
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
 @dataclass
 class LocalUserPool:
     """A user pool the templates declare, with its app clients and triggers."""
@@ -33,6 +52,7 @@ class LocalUserPool:
     pool_id: str
     arn: str
     client_ids: list[str] = field(default_factory=list)
+    clients: dict[str, AppClient] = field(default_factory=dict)  # by client id
     triggers: dict[str, str] = field(default_factory=dict)  # trigger name -> function ARN
     groups: list[str] = field(default_factory=list)
 
@@ -107,6 +127,11 @@ class LocalCognito:
     def id_token(self, email: str, *, admin: bool = False) -> str:
         """An ID token for `email`, creating and confirming the user first if needed (which runs
         the PostConfirmation trigger, as Cognito would)."""
+        return self.sign_in(email, admin=admin).id_token
+
+    def sign_in(self, email: str, *, admin: bool = False, client_id: str | None = None) -> SignedIn:
+        """Sign `email` in (creating and confirming the user first if needed): ID, access and
+        refresh tokens, as the hosted sign-in gives them."""
         email = email.strip().lower()  # the pool's usernames are not case-sensitive
         if not _EMAIL.fullmatch(email):
             raise ValueError(f"{email!r} is not an email address")
@@ -135,11 +160,35 @@ class LocalCognito:
             self._client.admin_add_user_to_group(UserPoolId=pool.pool_id, Username=email, GroupName="admins")
         result = self._client.admin_initiate_auth(
             UserPoolId=pool.pool_id,
-            ClientId=pool.client_ids[0],
+            ClientId=client_id or pool.client_ids[0],
             AuthFlow="ADMIN_USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": email, "PASSWORD": password},
+        )["AuthenticationResult"]
+        return SignedIn(
+            id_token=str(result["IdToken"]),
+            access_token=str(result["AccessToken"]),
+            refresh_token=str(result["RefreshToken"]),
+            expires_in=int(result["ExpiresIn"]),
         )
-        return str(result["AuthenticationResult"]["IdToken"])
+
+    def refreshed(self, client_id: str, refresh_token: str) -> SignedIn:
+        """New ID and access tokens for a refresh token; AuthorizationError when it is not valid."""
+        pool = self.only_pool()
+        try:
+            result = self._client.admin_initiate_auth(
+                UserPoolId=pool.pool_id,
+                ClientId=client_id,
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": refresh_token},
+            )["AuthenticationResult"]
+        except self._client.exceptions.NotAuthorizedException as error:
+            raise AuthorizationError("the refresh token is not valid") from error
+        return SignedIn(
+            id_token=str(result["IdToken"]),
+            access_token=str(result["AccessToken"]),
+            refresh_token=refresh_token,
+            expires_in=int(result["ExpiresIn"]),
+        )
 
     def _confirmed(self, pool: LocalUserPool, email: str) -> None:
         function_arn = pool.triggers.get("PostConfirmation")

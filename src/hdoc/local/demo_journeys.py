@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
+from importlib import resources
 
 from hdoc.local.fake_github import FakeGitHub, FakeRepository
 from hdoc.models.participant import Participant
@@ -57,6 +58,12 @@ def _entry(rng: random.Random, day: int, handle: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _unfinished_day() -> str:
+    """A day's file copied from the micro template and never filled in: it does not count."""
+    template = resources.files("hdoc.journeys") / "day_templates" / "000-DAY-ARTICLE-MICRO-TEMPLATE.md"
+    return template.read_text(encoding="utf-8")
+
+
 def journey_repository(participant: Participant, rng: random.Random, now: datetime) -> FakeRepository:
     """A journey for `participant`: days since they joined, with gaps, some shared on social media."""
     zone = timezone(timedelta(hours=rng.choice((-5, 0, 1, 2, 5, 8))))
@@ -68,9 +75,15 @@ def journey_repository(participant: Participant, rng: random.Random, now: dateti
     days_available = max(0, (now - participant.date_joined).days)
     days = min(100, days_available, round(rng.betavariate(1.2, 2.5) * 110))
     when = participant.date_joined.astimezone(zone) + timedelta(hours=rng.uniform(1, 12))
+    # Its own generator, so the rest of the demo stays as it was: now and then a day is left as the
+    # template, which the profile shows as a day that does not count, with the reason.
+    unfinished = random.Random(participant.id)
     for day in range(1, days + 1):
         readme.append(f"- [x] ☁️ {day} > [Day {day}](Journey/{day:03d}/Readme.md)")
-        files = {f"Journey/{day:03d}/Readme.md": _entry(rng, day, participant.twitter_profile)}
+        text = _entry(rng, day, participant.twitter_profile)
+        if unfinished.random() < 0.04:
+            text = _unfinished_day()
+        files = {f"Journey/{day:03d}/Readme.md": text}
         files["README.md"] = "\n".join(readme) + "\n"
         if when > now:
             break

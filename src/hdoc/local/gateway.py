@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from hdoc.local.cfn import ACCOUNT_ID
 from hdoc.local.cognito import AuthorizationError
+from hdoc.local.hosted_ui import HostedUi
 from hdoc.local.runtime import LocalRuntime, Route
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, Problem
 
@@ -120,6 +121,8 @@ class LocalGateway:
 
     def __init__(self, runtime: LocalRuntime) -> None:
         self.runtime = runtime
+        assert runtime.cognito is not None, "start the runtime before serving it"
+        self.hosted_ui = HostedUi(runtime.cognito)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -149,6 +152,8 @@ class LocalGateway:
             return self.token(request)
         if request.path == REFRESH_PATH and request.method == "POST":
             return self.refresh(request)
+        if self.hosted_ui.handles(request.path):
+            return self.hosted_ui.respond(request)
         matched = self.runtime.route(request.method, request.path)
         if matched is None:
             allowed = self.runtime.methods_for(request.path)
@@ -222,12 +227,12 @@ class LocalGateway:
         return Response(json.dumps(document), content_type="application/json")
 
 
-class LocalServer:
-    """The local gateway served over HTTP, in the foreground or in a background thread."""
+class HttpServer:
+    """A WSGI application served over HTTP on loopback, in the foreground or in a background thread."""
 
-    def __init__(self, runtime: LocalRuntime, host: str = "127.0.0.1", port: int = 3000) -> None:
-        self.runtime = runtime
-        self._server: BaseWSGIServer = make_server(host, port, LocalGateway(runtime), threaded=True)
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         self._thread: threading.Thread | None = None
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -235,10 +240,14 @@ class LocalServer:
     def url(self) -> str:
         return f"http://{self._server.host}:{self._server.port}"
 
+    @property
+    def port(self) -> int:
+        return int(self._server.port)
+
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
-    def start(self) -> LocalServer:
+    def start(self) -> HttpServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="hdoc-local", daemon=True)
         self._thread.start()
         return self
@@ -248,3 +257,16 @@ class LocalServer:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+class LocalServer(HttpServer):
+    """The local gateway served over HTTP."""
+
+    def __init__(self, runtime: LocalRuntime, host: str = "127.0.0.1", port: int = 3000) -> None:
+        self.runtime = runtime
+        self.gateway = LocalGateway(runtime)
+        super().__init__(self.gateway, host, port)
+
+    def start(self) -> LocalServer:
+        super().start()
+        return self

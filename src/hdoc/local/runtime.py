@@ -37,7 +37,7 @@ from hdoc.local.cfn import (
     load_template,
     parameter_values,
 )
-from hdoc.local.cognito import Authorizer, LocalCognito, LocalUserPool
+from hdoc.local.cognito import AppClient, Authorizer, LocalCognito, LocalUserPool
 from hdoc.local.streams import StreamPoller, StreamSubscription
 
 # What the local runtime changes in the environment of the functions it runs, whatever the template.
@@ -748,6 +748,11 @@ def _provision_user_pool_client(
         ExplicitAuthFlows=flows,
     )["UserPoolClient"]
     pool.client_ids.append(created["ClientId"])
+    pool.clients[created["ClientId"]] = AppClient(
+        client_id=created["ClientId"],
+        callback_urls=tuple(declared.get("CallbackURLs") or ()),
+        logout_urls=tuple(declared.get("LogoutURLs") or ()),
+    )
     return Provisioned(ref=created["ClientId"], attributes={"Name": created["ClientName"]})
 
 

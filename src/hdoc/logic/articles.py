@@ -22,6 +22,7 @@ from hdoc.dal.users import UsersTable
 from hdoc.logic.accounts import Caller
 from hdoc.logic.cursors import decode_cursor, encode_cursor
 from hdoc.logic.errors import ForbiddenError, InvalidParameterError, NotFoundError
+from hdoc.logic.markdown import render_markdown
 from hdoc.logic.usernames import username_key
 from hdoc.models.article import Article, ArticlePage, ArticleRequest, TagPage
 
@@ -64,6 +65,7 @@ def _article(
         title=request.title,
         description=request.description,
         body=request.body,
+        body_html=render_markdown(request.body),
         tags=request.tags,
         cover_image=request.cover_image,
         canonical_url=request.canonical_url,
@@ -87,11 +89,25 @@ def create(
     return article
 
 
+def _rendered(article: Article) -> Article:
+    # Articles written before bodies were rendered get their HTML when read.
+    if article.body_html:
+        return article
+    return article.model_copy(update={"body_html": render_markdown(article.body)})
+
+
 def get(articles: ArticlesTable, article_id: str) -> StoredArticle:
     stored = articles.get(article_id)
     if stored is None:
         raise NotFoundError(f"No article has the id {article_id}.")
-    return stored
+    return StoredArticle(_rendered(stored.article), stored.author_key, stored.feed_key)
+
+
+def feed(articles: ArticlesTable, tag: str | None, size: int) -> list[Article]:
+    """The newest `size` articles (one tag's, or all), whole: the feed carries their bodies."""
+    page = listing(articles, tag, None, size, None)
+    found = articles.get_many([summary.id for summary in page.items])
+    return [_rendered(found[summary.id]) for summary in page.items if summary.id in found]
 
 
 def update(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
-from hdoc.models.article import ArticleSummary
+from hdoc.models.article import Article
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
@@ -16,7 +16,7 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom_feed(articles: Sequence[ArticleSummary], site: str, feed_url: str, tag: str | None) -> str:
+def atom_feed(articles: Sequence[Article], site: str, feed_url: str, tag: str | None) -> str:
     """The feed document; every piece of user text is escaped by the XML writer."""
     ElementTree.register_namespace("", ATOM)
 
@@ -56,6 +56,7 @@ def atom_feed(articles: Sequence[ArticleSummary], site: str, feed_url: str, tag:
         element(author, "uri", f"https://github.com/{article.author}")
         if article.description:
             element(entry, "summary", article.description)
+        element(entry, "content", article.body_html, type="html")
         for tag_name in article.tags:
             element(entry, "category", term=tag_name)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(feed, encoding="unicode")

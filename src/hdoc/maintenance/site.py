@@ -2,14 +2,17 @@
 
 Files are compared with what the bucket holds by MD5 (S3's ETag of a single-part upload), so an
 unchanged file is neither uploaded nor invalidated. Hashed assets (app-3f9a1c2b.js) are cached for a
-year, HTML is revalidated on every visit, anything else for an hour.
+year; HTML, config.json and unhashed JavaScript and CSS (the site's modules, which import each other
+by name) are revalidated on every visit (a 304 when unchanged); anything else is cached for an hour.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
 import re
+import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,8 @@ from typing import Any
 from urllib.parse import quote
 
 from botocore.exceptions import ClientError
+
+from hdoc.site_files import rules_page, site_config
 
 LONG_CACHE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
@@ -70,25 +75,63 @@ def content_type(key: str) -> str:
 
 
 def cache_control(key: str) -> str:
-    if Path(key).suffix.lower() in (".html", ".htm"):
+    suffix = Path(key).suffix.lower()
+    if suffix in (".html", ".htm", ".json"):
         return NO_CACHE
     hashed = _HASHED.search(Path(key).name)
     if hashed and any(character.isdigit() for character in hashed[1]):
         return LONG_CACHE
+    if suffix in (".js", ".mjs", ".css"):
+        # Unhashed modules import each other by name: revalidated, so a deploy never mixes versions.
+        return NO_CACHE
     return SHORT_CACHE
+
+
+def stack_outputs(cloudformation: Any, stack: str, template: str) -> dict[str, str]:
+    """A stack's outputs by key; SiteError naming the template to deploy when there is no stack."""
+    try:
+        described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+    except ClientError as error:
+        raise SiteError(f"no stack {stack}: deploy {template} as {stack} first") from error
+    return {output["OutputKey"]: output["OutputValue"] for output in described.get("Outputs", [])}
 
 
 def site_target(cloudformation: Any, stage: str) -> SiteTarget:
     """The bucket and distribution of the stage's website stack, from its outputs."""
     stack = f"hdoc-frontend-{stage}"
-    try:
-        described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
-    except ClientError as error:
-        raise SiteError(f"no stack {stack}: deploy frontend/template.yaml as {stack} first") from error
-    outputs = {output["OutputKey"]: output["OutputValue"] for output in described.get("Outputs", [])}
+    outputs = stack_outputs(cloudformation, stack, "frontend/template.yaml")
     if "BucketName" not in outputs or "DistributionId" not in outputs:
         raise SiteError(f"{stack} has no BucketName and DistributionId outputs: is it hdoc's website stack?")
     return SiteTarget(bucket=outputs["BucketName"], distribution_id=outputs["DistributionId"])
+
+
+def stage_site_config(cloudformation: Any, stage: str) -> dict[str, Any]:
+    """The website's config.json for a stage, from the hdoc-backend-{stage} and
+    hdoc-frontend-{stage} outputs: the API on the site's origin (/api) when the website stack
+    forwards it, else the API's own URL; the hosted sign-in's domain and the website's client."""
+    backend = stack_outputs(cloudformation, f"hdoc-backend-{stage}", "template.yaml")
+    frontend = stack_outputs(cloudformation, f"hdoc-frontend-{stage}", "frontend/template.yaml")
+    missing = [key for key in ("ApiUrl", "HostedUiDomain", "WebsiteClientId") if not backend.get(key)]
+    if missing:
+        raise SiteError(
+            f"hdoc-backend-{stage} has no {', '.join(missing)} output: is it hdoc's backend stack?"
+        )
+    return site_config(
+        api_base_url=frontend.get("ApiPath") or backend["ApiUrl"],
+        auth_domain=f"https://{backend['HostedUiDomain']}",
+        client_id=backend["WebsiteClientId"],
+        stage=stage,
+    )
+
+
+def assemble_site(source: Path, destination: Path, config: dict[str, Any], rules_markdown: str) -> Path:
+    """`source` (the site's files) copied to `destination` with the made files added: config.json
+    for this stage and rules.html."""
+    local_files(source)  # refuses a folder without index.html
+    shutil.copytree(source, destination, dirs_exist_ok=True)
+    (destination / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    (destination / "rules.html").write_text(rules_page(rules_markdown), encoding="utf-8")
+    return destination
 
 
 def local_files(folder: Path) -> dict[str, Path]:

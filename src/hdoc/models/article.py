@@ -78,9 +78,14 @@ class ArticleSummary(ApiModel):
 
 
 class Article(ArticleSummary):
-    """One article, with its Markdown body."""
+    """One article, with its Markdown body and that body rendered as sanitized HTML."""
 
     body: str
+    body_html: str = Field(
+        "",
+        description="The body rendered from Markdown and sanitized when the article was written: "
+        "no scripts, event handlers, javascript: URLs, iframes or styles",
+    )
 
 
 class ArticlePage(Page[ArticleSummary]):

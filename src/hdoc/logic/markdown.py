@@ -1,0 +1,44 @@
+"""Article bodies: Markdown rendered to HTML once, when an article is written, and sanitized so the
+website can insert it as it is (no scripts, event handlers, `javascript:` URLs, iframes or styles)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+# What an article may contain once rendered: text structure, links, images, code and tables.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "code": {"class"},  # language-python, from a fenced block
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # CommonMark with tables and strikethrough; raw HTML is parsed, then sanitized below.
+    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
+
+
+def render_markdown(markdown: str) -> str:
+    """The article's Markdown as safe HTML."""
+    html = _parser().render(markdown)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )

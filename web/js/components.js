@@ -1,0 +1,107 @@
+// Small functions that return markup for one thing each.
+import { h, formatDate, plural, time, formatNumber } from "./dom.js";
+import { get, query } from "./api.js";
+
+export const profilePath = (username) => `/u/${encodeURIComponent(username)}`;
+export const articlePath = (article) => `/articles/${article.id}/${article.slug}`;
+export const tagPath = (tag) => `/t/${encodeURIComponent(tag)}`;
+export const rulesLink = (anchor = "") => h("a", { href: `/rules.html${anchor}` }, "how days count");
+
+function initials(name) {
+  const words = String(name || "?").trim().split(/\s+/).filter(Boolean);
+  return ((words[0]?.[0] || "?") + (words.length > 1 ? words[words.length - 1][0] : "")).toUpperCase();
+}
+
+/** The participant's GitHub avatar; their initials when it cannot load (never a broken image). */
+export function avatar(participant, size = 40) {
+  const fallback = h("span", { class: "avatar avatar-initials", "aria-hidden": "true", dataset: { size } }, initials(participant.name));
+  if (!participant.avatarImage) return fallback;
+  const image = h("img", {
+    class: "avatar",
+    src: participant.avatarImage,
+    alt: "",
+    width: size,
+    height: size,
+    loading: "lazy",
+    decoding: "async",
+    referrerpolicy: "no-referrer",
+  });
+  image.addEventListener("error", () => image.replaceWith(fallback), { once: true });
+  return image;
+}
+
+export const participantLink = (participant) => h("a", { href: profilePath(participant.id) }, participant.name);
+
+export function tagList(tags) {
+  return h("ul", { class: "tags", "aria-label": "Tags" }, tags.map((tag) => h("li", {}, h("a", { href: tagPath(tag) }, `#${tag}`))));
+}
+
+export function articleCard(article, headingLevel = "h3") {
+  return h(
+    "article",
+    { class: "card article-card" },
+    h(headingLevel, {}, h("a", { href: articlePath(article) }, article.title)),
+    article.description ? h("p", {}, article.description) : null,
+    h(
+      "p",
+      { class: "meta" },
+      "by ",
+      h("a", { href: profilePath(article.author) }, article.author),
+      " · ",
+      time(article.createdAt),
+      " · ",
+      `${article.readingTimeMinutes} min read`,
+    ),
+    tagList(article.tags),
+  );
+}
+
+/** An API error in words, from its problem document. */
+export function problemBox(error, heading = "Something went wrong") {
+  return h(
+    "div",
+    { class: "problem", role: "alert" },
+    h("h2", {}, error.title && error.title !== "Bad Request" ? error.title : heading),
+    h("p", {}, error.message),
+  );
+}
+
+export function emptyNote(text) {
+  return h("p", { class: "empty" }, text);
+}
+
+/** A "Load more" button under a list: fetches the page after `cursor` from `path` and appends its
+ * items with `renderItem`; gone on the last page. `announce` reads out how many were added. */
+export function loadMore({ path, parameters, cursor, list, renderItem, announce, noun = "more" }) {
+  const button = h("button", { type: "button", class: "secondary load-more" }, "Load more");
+  let next = cursor;
+  const wrapper = h("div", { class: "load-more-row" }, button);
+  if (!next) wrapper.hidden = true;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    button.textContent = "Loading…";
+    try {
+      const page = await get(`${path}${query({ ...parameters, cursor: next })}`);
+      for (const item of page.items) list.append(renderItem(item));
+      next = page.nextCursor;
+      announce(`${plural(page.items.length, noun)} loaded.`);
+      wrapper.hidden = !next;
+    } catch (error) {
+      wrapper.after(problemBox(error, "Could not load more"));
+    } finally {
+      button.disabled = false;
+      button.textContent = "Load more";
+    }
+  });
+  return wrapper;
+}
+
+/** The days-done progress of a participant: "42 of 100 days". */
+export function daysDone(participant) {
+  return `${formatNumber(participant.daysCompleted)} of 100`;
+}
+
+export function streakText(streak) {
+  if (!streak) return "none";
+  return `${plural(streak.length, "day")} (${formatDate(streak.start)} – ${formatDate(streak.end)})`;
+}
