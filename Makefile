@@ -9,10 +9,11 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 STAGE ?= dev
 PORT ?= 3000
+SITE_PORT ?= 5173
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools run test lint format bench build deploy clean
+.PHONY: help install tools browser run test lint format bench build deploy clean screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,8 +37,17 @@ install: $(BIN)/hdoc ## Create .venv and install hdoc with its development tools
 
 tools: $(SAM) $(CHECKOV) ## Install AWS SAM CLI and checkov, each in its own virtual environment
 
-run: install ## Serve the whole backend locally with demo data, on http://127.0.0.1:$(PORT)
-	$(BIN)/hdoc serve --seed demo --port $(PORT)
+# The browser tests drive the system's Chromium: Debian's chromium-headless-shell is installed when
+# there is none (as root, with apt-get); elsewhere Playwright downloads its own.
+HAS_CHROMIUM := command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null || command -v chromium-browser >/dev/null
+browser: install ## A Chromium for the browser tests
+	@if $(HAS_CHROMIUM); then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell; \
+	else $(BIN)/playwright install chromium; fi
+
+run: install ## Serve the website on http://localhost:5173 and the API on http://127.0.0.1:$(PORT), with demo data
+	$(BIN)/hdoc serve --seed demo --port $(PORT) --site-port $(SITE_PORT)
 
 lint: install ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check src tests bench
@@ -48,7 +58,7 @@ format: install ## Format and fix what ruff can
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: install tools lint ## Lint, then the whole suite: unit, integration, end to end, contract, templates
+test: install tools browser lint ## Lint, then the whole suite: unit, integration, end to end, contract, templates, browser
 	HDOC_SAM=$(abspath $(SAM)) HDOC_CHECKOV=$(abspath $(CHECKOV)) $(BIN)/pytest -n 2 --dist loadgroup
 
 bench: install ## Measure items read and latency per request: 10,000 participants, 10,000 articles

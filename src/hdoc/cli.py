@@ -11,9 +11,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-DEMO_PARTICIPANTS = 120
-DEMO_ARTICLES = 24
-
 
 def _log_requests() -> None:
     # The request log has a handler of its own: Powertools filters records of loggers named like
@@ -26,42 +23,6 @@ def _log_requests() -> None:
     requests_log.setLevel(logging.INFO)
     requests_log.propagate = False
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-
-
-def _seed_demo(runtime: Any) -> None:
-    """Demo participants with zero scores and demo articles; then the statistics parser reads the
-    participants' journeys (served by the fake GitHub) and the score calculator scores them."""
-    from hdoc.dal.articles import ArticlesTable
-    from hdoc.dal.users import UsersTable
-    from hdoc.local.seed import demo_articles, demo_participants, unscored
-    from hdoc.logic.refresh import execution_input
-
-    participants = [
-        (unscored(participant), joined)
-        for participant, joined in demo_participants(DEMO_PARTICIPANTS, seed=100)
-    ]
-    UsersTable(runtime.table_name("UsersTable")).put_many(participants)
-    articles = ArticlesTable(runtime.table_name("ArticlesTable"))
-    authors = [participant for participant, _ in participants[:30]]
-    for stored in demo_articles(authors, DEMO_ARTICLES, seed=100):
-        articles.create(stored)
-    ended = runtime.run_state_machine(execution_input())
-    runtime.deliver_streams()  # tags counted and scores calculated before the first request
-    outcomes = (ended["output"] or {}).get("outcomes", {})
-    read = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
-    print(f"Demo journeys read by the statistics parser: {ended['status'].lower()} ({read})")
-
-
-def _demo_github(token: str) -> Any:
-    """The fake GitHub on loopback, serving the demo participants' journeys."""
-    from hdoc.local.demo_journeys import serve_demo_journeys
-    from hdoc.local.fake_github import FakeGitHub
-    from hdoc.local.seed import demo_participants
-
-    github = FakeGitHub(token=token).start()
-    people = (participant for participant, _ in demo_participants(DEMO_PARTICIPANTS, seed=100))
-    serve_demo_journeys(github, people, seed=100)
-    return github
 
 
 def _banner(url: str, runtime: Any, github_url: str | None, website: Any) -> None:
@@ -95,6 +56,7 @@ def _stop(*servers: Any) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import os
 
+    from hdoc.local.demo import demo_github, seed_demo
     from hdoc.local.gateway import LocalServer
     from hdoc.local.runtime import LocalRuntime
     from hdoc.local.site import LocalWebsite
@@ -110,7 +72,7 @@ def _serve(args: argparse.Namespace) -> int:
             return 1
     parameters = dict(website.parameters) if website is not None else {}
     token = os.environ.get("GITHUB_TOKEN") or "local-github-token"
-    fake_github = _demo_github(token) if args.github_url is None and args.seed == "demo" else None
+    fake_github = demo_github(token) if args.github_url is None and args.seed == "demo" else None
     github_url = fake_github.url if fake_github is not None else args.github_url
     if github_url:
         parameters["GitHubApiUrl"] = github_url
@@ -129,7 +91,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"hdoc serve: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
     if args.seed == "demo":
-        _seed_demo(runtime)
+        print(seed_demo(runtime))
     if website is not None:
         website.start(runtime, server.gateway, server.url)
     _banner(server.url, runtime, github_url, website)

@@ -41,10 +41,10 @@ function setMeta(title, description) {
   if (description) meta.setAttribute("content", description);
 }
 
-/** Open Graph tags for pages worth sharing (a profile, an article). */
+/** Open Graph tags for pages worth sharing (a profile, an article); a plain website otherwise. */
 export function openGraph(properties) {
   document.querySelectorAll("meta[data-page]").forEach((meta) => meta.remove());
-  for (const [property, content] of Object.entries(properties)) {
+  for (const [property, content] of Object.entries({ "og:type": "website", ...properties })) {
     if (content) document.head.append(h("meta", { property, content, "data-page": "" }));
   }
 }
