@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 
 # What an article may contain once rendered: text structure, links, images, code and tables.
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "em", "h1", "h2", "h3", "h4",
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "em", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "summary",
     "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
@@ -32,8 +32,14 @@ def _parser() -> MarkdownIt:
 
 
 def render_markdown(markdown: str) -> str:
-    """The article's Markdown as safe HTML."""
-    html = _parser().render(markdown)
+    """The article's Markdown as safe HTML. Headings move one level down (# is an h2), since the
+    article's title is the page's h1."""
+    parser = _parser()
+    tokens = parser.parse(markdown)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+    html = parser.renderer.render(tokens, parser.options, {})
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
