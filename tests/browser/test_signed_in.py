@@ -27,26 +27,7 @@ def claim(page: Page, username: str, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
 
 
-def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leaves(
-    page: Page, website: Website, watched: Watched, tmp_path: Path
-):
-    sign_in(page, website, "newcomer@example.com")
-    # Tokens live in sessionStorage only
-    assert page.evaluate("localStorage.length") == 0
-    assert page.context.cookies(website.url) == []
-
-    # A username someone holds is refused, in words
-    taken = website.api("/leaderboard", limit=1)["items"][0]["id"]
-    page.get_by_label("Your GitHub username").fill(taken.upper())
-    page.get_by_label("Your name").fill("Impostor")
-    page.get_by_role("button", name="Claim this username").click()
-    summary = page.locator(".error-summary")
-    expect(summary).to_contain_text("That username is taken")
-    expect(summary).to_contain_text("can belong to one participant only")
-    expect(summary).to_be_focused()
-
-    claim(page, "Newcomer-Cloud", "New Comer")
-
+def edit_the_profile_and_lose_a_race_with_another_tab(page: Page, website: Website) -> None:
     # Edit the profile
     page.get_by_label("Your name").fill("New Comer Renamed")
     page.get_by_role("button", name="Save profile").click()
@@ -76,6 +57,8 @@ def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leave
     expect(page.locator(".error-summary a")).to_have_attribute("href", "#field-avatarImage")
     page.get_by_label("Avatar image URL (optional)").fill("")
 
+
+def refresh_the_journey_and_export(page: Page, tmp_path: Path) -> None:
     # Read my journey now: 202, then 429 with when to try again
     page.get_by_role("button", name="Read my journey now").click()
     expect(page.locator(".result .notice.success")).to_contain_text("Your journey is being read")
@@ -91,6 +74,8 @@ def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leave
     assert exported["participant"]["id"] == "Newcomer-Cloud"
     assert exported["account"]["email"] == "newcomer@example.com"
 
+
+def write_edit_and_delete_an_article(page: Page, website: Website) -> None:
     # Write an article; a bad tag is shown next to the tags field
     page.get_by_role("link", name="Write").click()
     page.get_by_label("Title").fill("Day 1: my first VPC")
@@ -119,6 +104,8 @@ def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leave
     expect(page.get_by_role("heading", level=1)).to_have_text("Changed Elsewhere")
     assert website.api("/articles", author="newcomer-cloud")["items"] == []
 
+
+def sign_out_and_find_the_refresh_token_revoked(page: Page, website: Website) -> None:
     # Sign out: the refresh token is revoked and the page is signed out
     refresh_token = json.loads(page.evaluate("sessionStorage.getItem('hdoc.session')"))["refreshToken"]
     page.get_by_role("button", name="Sign out").click()
@@ -134,6 +121,32 @@ def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leave
     )
     assert refused.status_code == 400
     assert refused.json()["error"] == "invalid_grant"
+
+
+def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leaves(
+    page: Page, website: Website, watched: Watched, tmp_path: Path
+):
+    sign_in(page, website, "newcomer@example.com")
+    # Tokens live in sessionStorage only
+    assert page.evaluate("localStorage.length") == 0
+    assert page.context.cookies(website.url) == []
+
+    # A username someone holds is refused, in words
+    taken = website.api("/leaderboard", limit=1)["items"][0]["id"]
+    page.get_by_label("Your GitHub username").fill(taken.upper())
+    page.get_by_label("Your name").fill("Impostor")
+    page.get_by_role("button", name="Claim this username").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("That username is taken")
+    expect(summary).to_contain_text("can belong to one participant only")
+    expect(summary).to_be_focused()
+
+    claim(page, "Newcomer-Cloud", "New Comer")
+
+    edit_the_profile_and_lose_a_race_with_another_tab(page, website)
+    refresh_the_journey_and_export(page, tmp_path)
+    write_edit_and_delete_an_article(page, website)
+    sign_out_and_find_the_refresh_token_revoked(page, website)
 
     # Back again, and leave for good: gone from the leaderboard and the profile
     sign_in(page, website, "newcomer@example.com")
