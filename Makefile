@@ -58,8 +58,14 @@ format: install ## Format and fix what ruff can
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# The browser tests run in a process of their own: their demo runtime lives for the whole run, and
+# local runtimes share the process's environment (table names, endpoints) while they live.
 test: install tools browser lint ## Lint, then the whole suite: unit, integration, end to end, contract, templates, browser
-	HDOC_SAM=$(abspath $(SAM)) HDOC_CHECKOV=$(abspath $(CHECKOV)) $(BIN)/pytest -n 2 --dist loadgroup
+	HDOC_SAM=$(abspath $(SAM)) HDOC_CHECKOV=$(abspath $(CHECKOV)) $(BIN)/pytest -n 2 --dist loadgroup --ignore=tests/browser
+	$(BIN)/pytest tests/browser
+
+screenshots: install browser ## PNGs of the home page, leaderboard, a profile and an article (desktop, mobile) in docs/screenshots/
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
 bench: install ## Measure items read and latency per request: 10,000 participants, 10,000 articles
 	$(BIN)/python -m bench

@@ -3,6 +3,9 @@ local site (`web/` served with /api forwarded to the local runtime, which runs t
 
 Every request the page makes stays on loopback: anything else (GitHub avatars, cover images) is
 aborted before it leaves, so avatars show their initials, as they do when an image cannot load.
+
+`make test` runs these in a pytest process of their own (`pytest tests/browser`): the demo runtime
+lives for the whole run, and local runtimes alive at once in one process share its environment.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +26,6 @@ from hdoc.local.demo import demo_github, seed_demo
 from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.local.site import LocalWebsite
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 NOT_LOOPBACK = re.compile(r"^(?!(?:https?|wss?)://(?:localhost|127\.0\.0\.1)(?::\d+)?(?:/|$)).+")
 CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser")
@@ -84,6 +86,12 @@ class Website:
 
 @pytest.fixture(scope="session")
 def website() -> Iterator[Website]:
+    with running_website() as running:
+        yield running
+
+
+@contextmanager
+def running_website() -> Iterator[Website]:
     """The demo (participants with journeys read by the statistics parser, articles) behind the site."""
     site = LocalWebsite("127.0.0.1", 0)
     github = demo_github("local-github-token")

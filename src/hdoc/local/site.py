@@ -123,12 +123,12 @@ def site_origins(port: int) -> list[str]:
 
 def site_parameters(port: int) -> dict[str, str]:
     """The root template's parameters that name the website: its sign-in callback and sign-out
-    pages and its CORS origins, for a site served locally on `port`."""
+    pages, for a site served locally on `port`. (Not its CORS origins: the site reaches the API on
+    its own origin, under /api.)"""
     origins = site_origins(port)
     return {
         "CallbackUrls": ",".join(f"{origin}/auth/callback" for origin in origins),
         "LogoutUrls": ",".join(f"{origin}/" for origin in origins),
-        "AllowedOrigins": ",".join(origins),
     }
 
 

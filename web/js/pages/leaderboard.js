@@ -12,7 +12,7 @@ function row(participant, mine) {
     "tr",
     { class: isMine ? "mine" : null, "aria-current": isMine ? "true" : null, dataset: { username: participant.id } },
     h("td", { class: "num" }, formatNumber(participant.rank)),
-    h("th", { scope: "row", class: "who" }, avatar(participant, 32), participantLink(participant), isMine ? h("span", { class: "badge" }, "you") : null),
+    h("th", { scope: "row" }, h("span", { class: "who" }, avatar(participant, 32), participantLink(participant), isMine ? h("span", { class: "badge" }, "you") : null)),
     h("td", { class: "num" }, formatNumber(participant.score)),
     h("td", { class: "num" }, `${participant.daysCompleted}/100`),
     h("td", { class: "num streak" }, formatNumber(participant.githubStreak)),

@@ -1,0 +1,83 @@
+"""The website stack forwards /api/* to the API on the site's own origin, and sends the app's
+routes (and only those) to index.html, so an API 404 stays a 404."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from hdoc.local.cfn import load_template
+from tests.conftest import ROOT
+from tests.templates.conftest import resources
+
+WEBSITE = ROOT / "frontend" / "template.yaml"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+
+def distribution() -> dict:
+    return resources(WEBSITE, "AWS::CloudFront::Distribution")["Distribution"]["Properties"][
+        "DistributionConfig"
+    ]
+
+
+def test_the_api_behaviour_caches_nothing_forwards_authorization_and_takes_every_method():
+    condition, (behaviour,), _ = distribution()["CacheBehaviors"]["Fn::If"]
+    assert condition == "HasApi"
+    assert behaviour["PathPattern"] == "/api/*"
+    assert behaviour["TargetOriginId"] == "api"
+    assert behaviour["CachePolicyId"] == CACHING_DISABLED
+    # The AllViewer origin request policies are the ones that may pass Authorization on
+    assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+    assert set(behaviour["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+    assert behaviour["ViewerProtocolPolicy"] == "https-only"
+
+
+def test_no_custom_error_page_turns_an_api_error_into_the_app():
+    assert "CustomErrorResponses" not in distribution()
+
+
+def test_the_csp_allows_no_inline_script_or_style():
+    default = load_template(WEBSITE)["Parameters"]["ContentSecurityPolicy"]["Default"]
+    assert "unsafe-inline" not in default
+    assert "default-src 'self'" in default
+    assert "object-src 'none'" in default
+
+
+@pytest.mark.parametrize(
+    ("spa", "uri", "expected"),
+    [
+        ("true", "/api/users/recent", "/users/recent"),
+        ("true", "/api", "/"),
+        ("true", "/leaderboard", "/index.html"),
+        ("true", "/u/Someone", "/index.html"),
+        ("true", "/articles/01J0000000000000000000000/a-title", "/index.html"),
+        ("true", "/", "/"),
+        ("true", "/js/pages/profile.js", "/js/pages/profile.js"),
+        ("true", "/rules.html", "/rules.html"),
+        ("false", "/leaderboard", "/leaderboard"),
+        ("false", "/api/tags", "/tags"),
+    ],
+)
+def test_the_viewer_request_function_routes_each_path(spa: str, uri: str, expected: str):
+    node = shutil.which("node")
+    assert node, "the CloudFront Function is checked with Node.js (the machine's node)"
+    function = resources(WEBSITE, "AWS::CloudFront::Function")["ViewerRequestRouter"]["Properties"]
+    code_template, _ = function["FunctionCode"]["Fn::Sub"]
+    code = code_template.replace("${Spa}", spa)
+    script = f"{code}\nconsole.log(JSON.stringify(handler({json.dumps({'request': {'uri': uri}})}).uri));"
+    routed = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30, check=True)
+    assert json.loads(routed.stdout) == expected
+
+
+def test_api_gateways_own_errors_reach_a_page_on_another_origin_as_themselves():
+    api = resources(ROOT / "stacks" / "api.yaml", "AWS::Serverless::Api")["RestApi"]["Properties"]
+    responses = api["GatewayResponses"]
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN"} <= set(responses)
+    for name, response in responses.items():
+        headers = response["ResponseParameters"]["Headers"]
+        assert headers["Access-Control-Allow-Origin"] == "method.request.header.origin", name
+        assert headers["Vary"] == "'Origin'", name
