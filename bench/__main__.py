@@ -28,6 +28,7 @@ from typing import Any
 import requests
 
 from bench.statistics import PARTICIPANTS, measure_statistics, statistics_met, statistics_table
+from bench.website import measure_website, website_met, website_table
 from hdoc.dal.articles import ArticlesTable, StoredArticle
 from hdoc.dal.users import UsersTable, to_item
 from hdoc.journeys.report import read_journey
@@ -42,6 +43,7 @@ from hdoc.sources.git import read_checkout
 RESULTS = Path(__file__).resolve().parent / "results.json"
 SIZES = (1_000, 10_000)
 ARTICLES = 10_000
+WEBSITE_SAMPLES = 20
 TAGS = tuple(f"topic-{n:03d}" for n in range(200))
 
 
@@ -310,9 +312,17 @@ def run(
     sizes: tuple[int, ...] = SIZES,
     articles: int = ARTICLES,
     journey_participants: int = PARTICIPANTS,
+    website_samples: int = WEBSITE_SAMPLES,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {"samples": samples, "sizes": {}}
     results["journeys"] = measure_journeys(samples)  # before the runtime's threads share the cores
+    if website_samples:
+        level = logger.log_level
+        logger.setLevel("WARNING")
+        try:
+            results["website"] = measure_website(website_samples)
+        finally:
+            logger.setLevel(level)
     everyone = list(demo_participants(max(sizes), seed=2026))
     level = logger.log_level
     logger.setLevel("WARNING")  # the functions' request logs would bury the table
@@ -501,6 +511,8 @@ def table(results: dict[str, Any]) -> str:
             )
     if results.get("statistics"):
         lines += statistics_table(results["statistics"])
+    if results.get("website"):
+        lines += ["", website_table(results["website"])]
     return "\n".join(lines)
 
 
@@ -526,12 +538,19 @@ def main() -> int:
         default=PARTICIPANTS,
         help=f"participants whose journeys the statistics parser refreshes (default {PARTICIPANTS}; 0 skips)",
     )
+    parser.add_argument(
+        "--website-samples",
+        type=int,
+        default=WEBSITE_SAMPLES,
+        help=f"cold page loads per website measurement (default {WEBSITE_SAMPLES}; 0 skips the browser)",
+    )
     args = parser.parse_args()
     results = run(
         args.samples,
         tuple(sorted(args.sizes)),
         articles=args.articles,
         journey_participants=args.journey_participants,
+        website_samples=args.website_samples,
     )
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
@@ -567,7 +586,8 @@ def main() -> int:
             "target (unchanged journeys: <= 0.05 rate-limited requests each; changed: <= 3 requests each):",
             "met" if refreshed else "NOT MET",
         )
-    return 0 if within and me_within and exact and journeys_fast and refreshed else 1
+    site_fast = "website" not in results or website_met(results["website"])
+    return 0 if within and me_within and exact and journeys_fast and refreshed and site_fast else 1
 
 
 if __name__ == "__main__":

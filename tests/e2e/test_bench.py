@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from bench.__main__ import bound, run, table
+from bench.website import website_met
 
 pytestmark = pytest.mark.xdist_group("bench")
 
 
 def test_a_small_bench_meets_its_targets():
-    results = run(samples=3, sizes=(60,), articles=60, journey_participants=20)
+    results = run(samples=3, sizes=(60,), articles=60, journey_participants=20, website_samples=1)
 
     articles = results["articles"]
     assert articles["articles"] == 60
@@ -31,3 +32,9 @@ def test_a_small_bench_meets_its_targets():
     assert refreshes["each with one new day"]["requestsPerParticipant"] <= 3
     assert refreshes["each with one new day"]["outcomes"].get("changed", 0) >= 1
     assert results["statistics"]["topScore"] > 0  # the leaderboard holds scores read from journeys
+    website = results["website"]
+    assert website_met(website)
+    assert website["pages"]["/"]["apiRequests"] == 4  # leaderboard, newest people, articles, tags
+    assert website["pages"]["/u/{username}"]["apiRequests"] == 3  # participant, journey, articles
+    assert all(0 < view["codeBytes"] < 60 * 1024 for view in website["firstViews"].values())
+    assert "HTML+CSS+JS" in table(results)

@@ -33,7 +33,7 @@ export default async function home(view, { title, signal }) {
         "section",
         { "aria-labelledby": "top" },
         h("h2", { id: "top" }, "Top of the leaderboard"),
-        leaders.items.length ? leaderboardTable(leaders.items, { caption: "The five highest scores", compact: true }).table : emptyNote("Nobody has a score yet."),
+        leaders.items.length ? h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Top five" }, leaderboardTable(leaders.items, { caption: "The five highest scores", compact: true }).table) : emptyNote("Nobody has a score yet."),
         h("p", {}, h("a", { href: "/leaderboard" }, "The whole leaderboard")),
       ),
       h(
