@@ -167,3 +167,36 @@ def test_an_unknown_path_and_an_unknown_participant_say_not_found(page: Page, we
     shown(page, "/u/nobody-has-this-name", website)
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page.locator("main")).to_contain_text("nobody-has-this-name")  # the API's words
+
+
+def test_an_api_error_is_shown_in_the_words_of_its_problem_document(
+    page: Page, website: Website, watched: Watched
+):
+    problem = {
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "The leaderboard is being rebuilt; try again in a minute.",
+    }
+    page.route(
+        re.compile(r".*/api/leaderboard\?.*"),
+        lambda route: route.fulfill(status=503, content_type="application/problem+json", json=problem),
+    )
+    shown(page, "/leaderboard", website)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This page could not be shown")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Service Unavailable")
+    expect(alert).to_contain_text("The leaderboard is being rebuilt; try again in a minute.")
+    # An API that cannot be reached at all is said in words too
+    page.unroute(re.compile(r".*/api/leaderboard\?.*"))
+    page.route(re.compile(r".*/api/users\?.*"), lambda route: route.abort())
+    shown(page, "/participants", website)
+    expect(page.get_by_role("alert")).to_contain_text("could not reach the API")
+    # and "Load more" that fails says so under the list, keeping what was shown
+    page.unroute(re.compile(r".*/api/users\?.*"))
+    shown(page, "/participants", website)
+    page.route(re.compile(r".*/api/users\?.*cursor=.*"), lambda route: route.fulfill(status=503, json=problem))
+    page.get_by_role("button", name="Load more").click()
+    expect(page.get_by_role("alert")).to_contain_text("Could not load more")
+    expect(page.locator("ul.directory li")).to_have_count(20)
+    watched.errors.clear()  # the failed requests are logged by the browser, as they should be

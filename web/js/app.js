@@ -96,7 +96,7 @@ async function show() {
       replaceChildren(main, view);
     } else {
       setMeta("Something went wrong");
-      replaceChildren(main, h("div", { class: "page" }, h("h1", {}, "This page could not be shown"), problemBox(error)));
+      replaceChildren(main, h("div", { class: "page" }, h("h1", {}, "This page could not be shown"), problemBox(error, "What went wrong")));
     }
     announce(document.title);
   } finally {

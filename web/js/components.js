@@ -61,8 +61,9 @@ export function problemBox(error, heading = "Something went wrong") {
   return h(
     "div",
     { class: "problem", role: "alert" },
-    h("h2", {}, error.title && error.title !== "Bad Request" ? error.title : heading),
+    h("h2", {}, heading),
     h("p", {}, error.message),
+    error.status ? h("p", { class: "meta" }, `${error.title} (${error.status})`) : null,
   );
 }
 
@@ -80,6 +81,7 @@ export function loadMore({ path, parameters, cursor, list, renderItem, announce,
   button.addEventListener("click", async () => {
     button.disabled = true;
     button.textContent = "Loading…";
+    if (wrapper.nextElementSibling?.classList.contains("problem")) wrapper.nextElementSibling.remove();
     try {
       const page = await get(`${path}${query({ ...parameters, cursor: next })}`);
       for (const item of page.items) list.append(renderItem(item));
