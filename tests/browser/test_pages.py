@@ -195,7 +195,9 @@ def test_an_api_error_is_shown_in_the_words_of_its_problem_document(
     # and "Load more" that fails says so under the list, keeping what was shown
     page.unroute(re.compile(r".*/api/users\?.*"))
     shown(page, "/participants", website)
-    page.route(re.compile(r".*/api/users\?.*cursor=.*"), lambda route: route.fulfill(status=503, json=problem))
+    page.route(
+        re.compile(r".*/api/users\?.*cursor=.*"), lambda route: route.fulfill(status=503, json=problem)
+    )
     page.get_by_role("button", name="Load more").click()
     expect(page.get_by_role("alert")).to_contain_text("Could not load more")
     expect(page.locator("ul.directory li")).to_have_count(20)
