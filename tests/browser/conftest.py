@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from hdoc.local.demo import demo_github, seed_demo
 from hdoc.local.gateway import LocalServer
@@ -170,3 +170,15 @@ def sign_in(page: Page, site: Website, email: str, *, admin: bool = False, start
     page.wait_for_url(f"{site.url}{start}")
     page.wait_for_selector("main .page")
     page.get_by_role("link", name="Your profile").wait_for()
+
+
+def load_all(page: Page, items: str, most_pages: int = 30) -> None:
+    """Press "Load more" until it is gone, each time waiting for more `items` to appear."""
+    for _ in range(most_pages):
+        more = page.get_by_role("button", name="Load more")
+        if not more.is_visible():
+            return
+        count = page.locator(items).count()
+        more.click()
+        expect(page.locator(items)).not_to_have_count(count)
+    raise AssertionError(f"still more than {most_pages} pages of {items}")

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Watched, Website, shown
+from tests.browser.conftest import Watched, Website, load_all, shown
 
 
 def test_the_home_page_shows_how_to_join_and_the_community_at_a_glance(page: Page, website: Website):
@@ -38,13 +38,7 @@ def test_the_leaderboard_is_a_table_with_the_apis_ranks_and_load_more_neither_re
     expect(page).to_have_title(re.compile("^Leaderboard"))
     expect(page.locator("table.leaderboard caption")).to_contain_text("highest first")
     expect(page.get_by_text(re.compile(r"^Updated "))).to_be_visible()
-    for _ in range(20):
-        more = page.get_by_role("button", name="Load more")
-        if not more.is_visible():
-            break
-        count = page.locator("table.leaderboard tbody tr").count()
-        more.click()
-        expect(page.locator("table.leaderboard tbody tr")).not_to_have_count(count)
+    load_all(page, "table.leaderboard tbody tr")
     shown_rows = page.locator("table.leaderboard tbody tr").evaluate_all(
         "rows => rows.map(row => [row.dataset.username, row.cells[0].textContent])"
     )
@@ -54,13 +48,7 @@ def test_the_leaderboard_is_a_table_with_the_apis_ranks_and_load_more_neither_re
 
 def test_participants_load_more_and_the_box_opens_a_profile_in_any_case(page: Page, website: Website):
     shown(page, "/participants", website)
-    for _ in range(20):
-        more = page.get_by_role("button", name="Load more")
-        if not more.is_visible():
-            break
-        count = page.locator("ul.directory li").count()
-        more.click()
-        expect(page.locator("ul.directory li")).not_to_have_count(count)
+    load_all(page, "ul.directory li")
     usernames = page.locator("ul.directory li").evaluate_all(
         "items => items.map(item => item.dataset.username)"
     )
@@ -132,13 +120,7 @@ def test_articles_tag_pages_and_an_article(page: Page, website: Website):
     shown(page, "/articles", website)
     newest = website.everything("/articles", limit=100)
     expect(page.locator("article.article-card")).to_have_count(10)
-    for _ in range(10):
-        more = page.get_by_role("button", name="Load more")
-        if not more.is_visible():
-            break
-        count = page.locator("article.article-card").count()
-        more.click()
-        expect(page.locator("article.article-card")).not_to_have_count(count)
+    load_all(page, "article.article-card")
     titles = page.locator("article.article-card h2").all_text_contents()
     assert titles == [article["title"] for article in newest]
     expect(page.locator('link[rel="alternate"][type="application/atom+xml"]')).to_have_attribute(

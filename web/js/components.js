@@ -107,3 +107,32 @@ export function streakText(streak) {
   if (!streak) return "none";
   return `${plural(streak.length, "day")} (${formatDate(streak.start)} – ${formatDate(streak.end)})`;
 }
+
+/** A destructive action asked twice: `label` opens a question (`question`) with `confirmLabel` and
+ * Cancel; confirming runs `act()`, and its error is shown under the question as `failure` says. */
+export function confirmedAction({ id, label, question, confirmLabel, failure, act }) {
+  const start = h("button", { type: "button", class: "danger" }, label);
+  const yes = h("button", { type: "button", class: "danger" }, confirmLabel);
+  const no = h("button", { type: "button", class: "secondary" }, "Cancel");
+  const result = h("div", { class: "result" });
+  const confirm = h("div", { class: "confirm", hidden: true, role: "group", "aria-labelledby": id }, h("p", { id }, question), yes, no);
+  start.addEventListener("click", () => {
+    confirm.hidden = false;
+    no.focus();
+  });
+  no.addEventListener("click", () => {
+    confirm.hidden = true;
+    start.focus();
+  });
+  yes.addEventListener("click", async () => {
+    yes.disabled = true;
+    result.replaceChildren();
+    try {
+      await act();
+    } catch (error) {
+      result.replaceChildren(problemBox(error, failure));
+      yes.disabled = false;
+    }
+  });
+  return [start, confirm, result];
+}

@@ -1,7 +1,7 @@
 // "/articles/{id}[/{slug}]": one article; its author may edit or delete it, an admin may delete it.
 import { h, append, time, formatTime } from "../dom.js";
 import { get, request, enc } from "../api.js";
-import { profilePath, tagList, problemBox, articlePath } from "../components.js";
+import { profilePath, tagList, articlePath, confirmedAction } from "../components.js";
 import { user } from "../auth.js";
 import { myUsername } from "../me.js";
 import { openGraph } from "../app.js";
@@ -16,38 +16,23 @@ function body(html) {
 
 function actions(article, { isAuthor, isAdmin, navigate, announce }) {
   if (!isAuthor && !isAdmin) return null;
-  const box = h("div", { class: "actions" });
-  const confirm = h(
+  return h(
     "div",
-    { class: "confirm", hidden: true, role: "group", "aria-labelledby": "confirm-delete" },
-    h("p", { id: "confirm-delete" }, isAuthor ? "Delete this article? This cannot be undone." : `Delete ${article.author}'s article as an admin? This cannot be undone.`),
+    { class: "actions" },
+    isAuthor ? h("a", { class: "button secondary", href: `/articles/${article.id}/edit` }, "Edit") : null,
+    confirmedAction({
+      id: "confirm-delete",
+      label: "Delete",
+      question: isAuthor ? "Delete this article? This cannot be undone." : `Delete ${article.author}'s article as an admin? This cannot be undone.`,
+      confirmLabel: "Yes, delete it",
+      failure: "The article was not deleted",
+      act: async () => {
+        await request(`/articles/${enc(article.id)}`, { method: "DELETE", signedIn: true });
+        announce("The article is deleted.");
+        navigate(isAuthor ? profilePath(article.author) : "/articles");
+      },
+    }),
   );
-  const deleteButton = h("button", { type: "button", class: "danger" }, "Delete");
-  const yes = h("button", { type: "button", class: "danger" }, "Yes, delete it");
-  const no = h("button", { type: "button", class: "secondary" }, "Cancel");
-  confirm.append(yes, no);
-  deleteButton.addEventListener("click", () => {
-    confirm.hidden = false;
-    no.focus();
-  });
-  no.addEventListener("click", () => {
-    confirm.hidden = true;
-    deleteButton.focus();
-  });
-  yes.addEventListener("click", async () => {
-    yes.disabled = true;
-    try {
-      await request(`/articles/${enc(article.id)}`, { method: "DELETE", signedIn: true });
-      announce("The article is deleted.");
-      navigate(isAuthor ? profilePath(article.author) : "/articles");
-    } catch (error) {
-      confirm.after(problemBox(error, "The article was not deleted"));
-      yes.disabled = false;
-    }
-  });
-  if (isAuthor) box.append(h("a", { class: "button secondary", href: `/articles/${article.id}/edit` }, "Edit"));
-  box.append(deleteButton, confirm);
-  return box;
 }
 
 export default async function article(view, { params: [id], title, signal, navigate, announce }) {

@@ -1,7 +1,7 @@
 // "/settings": claim a GitHub username, edit the profile, read the journey now, export, delete.
 import { h, append, formatTime, time } from "../dom.js";
 import { request } from "../api.js";
-import { profilePath, problemBox } from "../components.js";
+import { profilePath, problemBox, confirmedAction } from "../components.js";
 import { user, forget } from "../auth.js";
 import { me, forgetMe } from "../me.js";
 import { field, showProblems, clearProblems, values } from "../forms.js";
@@ -134,32 +134,24 @@ function exportSection(username) {
 }
 
 function deleteSection(navigate, announce) {
-  const start = h("button", { type: "button", class: "danger" }, "Delete my account");
-  const yes = h("button", { type: "button", class: "danger" }, "Yes, delete my account");
-  const no = h("button", { type: "button", class: "secondary" }, "Cancel");
-  const confirm = h("div", { class: "confirm", hidden: true, role: "group", "aria-labelledby": "confirm-account" }, h("p", { id: "confirm-account" }, "Delete your account, your participant, your articles and your statistics? You will be signed out. This cannot be undone."), yes, no);
-  const result = h("div", { class: "result" });
-  start.addEventListener("click", () => {
-    confirm.hidden = false;
-    no.focus();
-  });
-  no.addEventListener("click", () => {
-    confirm.hidden = true;
-    start.focus();
-  });
-  yes.addEventListener("click", async () => {
-    yes.disabled = true;
-    try {
-      await request("/me", { method: "DELETE", signedIn: true });
-      forget();
-      await navigate("/");
-      announce("Your account is deleted.");
-    } catch (error) {
-      result.replaceChildren(problemBox(error, "Your account was not deleted"));
-      yes.disabled = false;
-    }
-  });
-  return h("section", { "aria-labelledby": "delete", class: "danger-zone" }, h("h2", { id: "delete" }, "Delete your account"), start, confirm, result);
+  return h(
+    "section",
+    { "aria-labelledby": "delete", class: "danger-zone" },
+    h("h2", { id: "delete" }, "Delete your account"),
+    confirmedAction({
+      id: "confirm-account",
+      label: "Delete my account",
+      question: "Delete your account, your participant, your articles and your statistics? You will be signed out. This cannot be undone.",
+      confirmLabel: "Yes, delete my account",
+      failure: "Your account was not deleted",
+      act: async () => {
+        await request("/me", { method: "DELETE", signedIn: true });
+        forget();
+        await navigate("/");
+        announce("Your account is deleted.");
+      },
+    }),
+  );
 }
 
 export default async function settings(view, { title, navigate, announce }) {
