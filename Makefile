@@ -37,13 +37,14 @@ install: $(BIN)/hdoc ## Create .venv and install hdoc with its development tools
 
 tools: $(SAM) $(CHECKOV) ## Install AWS SAM CLI and checkov, each in its own virtual environment
 
-# The browser tests drive the system's Chromium: Debian's chromium-headless-shell is installed when
-# there is none (as root, with apt-get); elsewhere Playwright downloads its own.
-HAS_CHROMIUM := command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null || command -v chromium-browser >/dev/null
+# The browser tests drive the system's Chromium (or Chrome, as on GitHub's and CodeBuild's images):
+# Debian's chromium-headless-shell is installed when there is none (as root, with apt-get);
+# where that cannot be had, Playwright downloads its own.
+BROWSERS := chromium-headless-shell chromium chromium-browser google-chrome
 browser: install ## A Chromium for the browser tests
-	@if $(HAS_CHROMIUM); then :; \
-	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell; \
+	@if (for name in $(BROWSERS); do command -v $$name >/dev/null && exit 0; done; exit 1); then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell; then :; \
 	else $(BIN)/playwright install chromium; fi
 
 run: install ## Serve the website on http://localhost:5173 and the API on http://127.0.0.1:$(PORT), with demo data

@@ -28,7 +28,7 @@ from hdoc.local.runtime import LocalRuntime
 from hdoc.local.site import LocalWebsite
 
 NOT_LOOPBACK = re.compile(r"^(?!(?:https?|wss?)://(?:localhost|127\.0\.0\.1)(?::\d+)?(?:/|$)).+")
-CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser")
+CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome")
 # Chromium's own background traffic would try to leave the machine; none of it is needed here.
 CHROMIUM_ARGS = [
     "--no-sandbox",

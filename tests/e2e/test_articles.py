@@ -257,3 +257,14 @@ def test_deleting_an_account_deletes_its_articles_and_corrects_the_counts(articl
 
     assert tag not in counts(api)
     assert call(api, "GET", "/articles", params={"author": name}).json()["items"] == []
+
+
+def test_field_problems_say_the_rule_in_words_not_a_pattern(articles_api):
+    bearer, name = participant(articles_api)
+    bad = {**article(["aws"]), "tags": ["aws", "Not_A_Tag"], "body": ""}
+
+    answer = call(articles_api, "POST", f"/users/{name}/articles", bearer, json=bad)
+
+    reasons = {param["name"]: param["reason"] for param in answer.json()["invalidParams"]}
+    assert reasons["tags.1"] == "must be 2 to 30 lower-case letters, digits or hyphens"
+    assert reasons["body"] == "must be Markdown of 1 byte to 100 KB"

@@ -35,23 +35,29 @@ export function clearProblems(form) {
  * API's parameter name, e.g. "tags.0", to a field name), the rest in the summary. */
 export function showProblems(form, error, fieldFor = (name) => name.split(".")[0]) {
   clearProblems(form);
-  const items = [];
+  const others = [];
+  const reasons = new Map(); // field name -> its distinct reasons (tags.0 and tags.2 are one field)
   for (const problem of error.invalidParams || []) {
     const name = fieldFor(problem.name);
-    const wrapper = form.querySelector(`.field[data-field="${CSS.escape(name)}"]`);
-    if (wrapper) {
-      const label = wrapper.querySelector("label").textContent;
-      const text = `${label} ${problem.reason}`;
-      wrapper.classList.add("has-error");
-      wrapper.querySelector("input, textarea").setAttribute("aria-invalid", "true");
-      const message = wrapper.querySelector(".field-error");
-      message.hidden = false;
-      message.textContent = message.textContent ? `${message.textContent}; ${problem.reason}` : text;
-      items.push(h("li", {}, h("a", { href: `#field-${name}` }, text)));
-    } else {
-      items.push(h("li", {}, `${problem.name} ${problem.reason}`));
+    if (!form.querySelector(`.field[data-field="${CSS.escape(name)}"]`)) {
+      others.push(h("li", {}, `${problem.name} ${problem.reason}`));
+      continue;
     }
+    if (!reasons.has(name)) reasons.set(name, new Set());
+    reasons.get(name).add(problem.reason);
   }
+  const items = [];
+  for (const [name, found] of reasons) {
+    const wrapper = form.querySelector(`.field[data-field="${CSS.escape(name)}"]`);
+    const text = `${wrapper.querySelector("label").textContent} ${[...found].join("; ")}`;
+    wrapper.classList.add("has-error");
+    wrapper.querySelector("input, textarea").setAttribute("aria-invalid", "true");
+    const message = wrapper.querySelector(".field-error");
+    message.hidden = false;
+    message.textContent = text;
+    items.push(h("li", {}, h("a", { href: `#field-${name}` }, text)));
+  }
+  items.push(...others);
   if (!items.length) items.push(h("li", {}, error.message));
   const summary = h(
     "div",

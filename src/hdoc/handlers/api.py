@@ -32,7 +32,7 @@ from hdoc.logic.errors import (
     UnauthorizedError,
 )
 from hdoc.logic.usernames import USERNAME_RULE
-from hdoc.models.article import TAG_RULE, TAGS_RULE
+from hdoc.models.article import BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from hdoc.observability import logger, tracer
 from hdoc.settings import settings
@@ -66,6 +66,8 @@ PARAMETER_RULES = {
     "article_id": "an article id as the API gave it: 26 letters and digits (a ULID)",
     "tag": TAG_RULE,
     "tags": TAGS_RULE,
+    "tags[]": TAG_RULE,  # one item of the list
+    "body": f"Markdown of 1 byte to {BODY_MAX_BYTES // 1024} KB",
     "author": USERNAME_RULE,
     "title": "1 to 150 characters, not only spaces",
     "description": "at most 300 characters",
@@ -118,6 +120,8 @@ def _parameter_name(location: Sequence[Any]) -> str:
 def _reason(error: dict[str, Any]) -> str:
     location = tuple(error.get("loc") or ())
     name = str(location[-1]) if location else ""
+    if len(location) > 1 and isinstance(location[-1], int):
+        name = f"{location[-2]}[]"  # an item of a list: the list's item rule
     kind = error.get("type")
     if kind == "json_invalid":
         return "is not valid JSON"
