@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -49,8 +50,28 @@ def stepfunctions() -> Any:
     return session().client("stepfunctions", config=_CONFIG)
 
 
+@lru_cache(maxsize=1)
+def _secrets() -> Any:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=session().client("secretsmanager", config=_CONFIG))
+
+
+SECRET_CACHE_SECONDS = 300
+
+
+def secret_text(name: str, json_field: str) -> str:
+    """A secret from Secrets Manager (cached for a few minutes): its text, or `json_field` of it
+    when it holds a JSON object."""
+    value = str(_secrets().get(name, max_age=SECRET_CACHE_SECONDS))
+    if value.lstrip().startswith("{"):
+        return str(json.loads(value)[json_field])
+    return value.strip()
+
+
 def reset() -> None:
     """Forget cached clients, e.g. after the endpoint in the environment changed."""
+    _secrets.cache_clear()
     dynamodb.cache_clear()
     cognito.cache_clear()
     stepfunctions.cache_clear()

@@ -56,7 +56,7 @@ def _stop(*servers: Any) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import os
 
-    from hdoc.local.demo import demo_github, seed_demo
+    from hdoc.local.demo import demo_github, github_oauth_app, seed_demo
     from hdoc.local.gateway import LocalServer
     from hdoc.local.runtime import LocalRuntime
     from hdoc.local.site import LocalWebsite
@@ -74,7 +74,11 @@ def _serve(args: argparse.Namespace) -> int:
     token = os.environ.get("GITHUB_TOKEN") or "local-github-token"
     fake_github = demo_github(token) if args.github_url is None and args.seed == "demo" else None
     github_url = fake_github.url if fake_github is not None else args.github_url
-    if github_url:
+    secret_values: dict[str, str] = {}
+    if fake_github is not None:  # journeys and GitHub sign-in both from the fake
+        oauth_parameters, secret_values = github_oauth_app(fake_github)
+        parameters |= oauth_parameters
+    elif github_url:
         parameters["GitHubApiUrl"] = github_url
     runtime = LocalRuntime(
         args.template,
@@ -82,6 +86,7 @@ def _serve(args: argparse.Namespace) -> int:
         dynamodb_endpoint=args.aws_endpoint,
         parameters=parameters,
         github_token=token,
+        secret_values=secret_values,
     )
     try:
         runtime.start()

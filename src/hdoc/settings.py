@@ -24,6 +24,9 @@ class Settings(BaseModel):
     state_machine_arn: str = Field("", alias="STATE_MACHINE_ARN")
     github_api_url: str = Field("https://api.github.com", alias="GITHUB_API_URL")
     github_token_secret: str = Field("", alias="GITHUB_TOKEN_SECRET")
+    github_web_url: str = Field("https://github.com", alias="GITHUB_WEB_URL")
+    github_oauth_client_id: str = Field("", alias="GITHUB_OAUTH_CLIENT_ID")
+    github_oauth_secret: str = Field("", alias="GITHUB_OAUTH_SECRET")
     refresh_page_size: int = Field(1000, alias="REFRESH_PAGE_SIZE", ge=1, le=1000)
     refresh_batch_size: int = Field(50, alias="REFRESH_BATCH_SIZE", ge=1, le=100)
 

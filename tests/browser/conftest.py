@@ -22,7 +22,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from hdoc.local.demo import demo_github, seed_demo
+from hdoc.local.demo import demo_github, github_oauth_app, seed_demo
 from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.local.site import LocalWebsite
@@ -95,7 +95,8 @@ def running_website() -> Iterator[Website]:
     """The demo (participants with journeys read by the statistics parser, articles) behind the site."""
     site = LocalWebsite("127.0.0.1", 0)
     github = demo_github("local-github-token")
-    runtime = LocalRuntime(parameters={**site.parameters, "GitHubApiUrl": github.url})
+    github_parameters, secret_values = github_oauth_app(github)
+    runtime = LocalRuntime(parameters={**site.parameters, **github_parameters}, secret_values=secret_values)
     runtime.start()
     api = LocalServer(runtime, "127.0.0.1", 0).start()
     try:
@@ -167,8 +168,9 @@ def sign_in(page: Page, site: Website, email: str, *, admin: bool = False, start
     if admin:
         page.get_by_label("Sign in as an admin").check()
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{site.url}{start}")
-    page.wait_for_selector("main .page")
+    page.wait_for_url(f"{site.url}{start}")  # through /auth/callback, which goes on to `start`
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Signed in")
+    page.wait_for_selector("main:not([aria-busy]) .page h1")
     page.get_by_role("link", name="Your profile").wait_for()
 
 
@@ -182,3 +184,25 @@ def load_all(page: Page, items: str, most_pages: int = 30) -> None:
         more.click()
         expect(page.locator(items)).not_to_have_count(count)
     raise AssertionError(f"still more than {most_pages} pages of {items}")
+
+
+def link_github(page: Page, site: Website, login: str) -> None:
+    """On the profile page: link the GitHub account `login` through the fake GitHub's page."""
+    page.get_by_role("button", name=re.compile("^Link (your GitHub account|again)$")).click()
+    page.wait_for_url(re.compile(r".*/login/oauth/authorize.*"))
+    page.get_by_label("GitHub login").fill(login)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{site.url}/settings")  # through /auth/github, which goes on to /settings
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("GitHub account linked")
+    page.wait_for_selector("main:not([aria-busy]) .page h1")
+
+
+def claim(page: Page, site: Website, username: str, name: str) -> None:
+    """Link `username` on GitHub, then claim it as a participant called `name`."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link your GitHub account")
+    link_github(page, site, username)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Claim your GitHub username")
+    expect(page.get_by_label("Your GitHub username")).to_have_value(username)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Claim this username").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")

@@ -12,19 +12,11 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Watched, Website, shown, sign_in
+from tests.browser.conftest import Watched, Website, claim, link_github, shown, sign_in
 
 
 def id_token(page: Page) -> str:
     return json.loads(page.evaluate("sessionStorage.getItem('hdoc.session')"))["idToken"]
-
-
-def claim(page: Page, username: str, name: str) -> None:
-    expect(page.get_by_role("heading", level=1)).to_have_text("Claim your GitHub username")
-    page.get_by_label("Your GitHub username").fill(username)
-    page.get_by_label("Your name").fill(name)
-    page.get_by_role("button", name="Claim this username").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
 
 
 def edit_the_profile_and_lose_a_race_with_another_tab(page: Page, website: Website) -> None:
@@ -77,7 +69,7 @@ def refresh_the_journey_and_export(page: Page, tmp_path: Path) -> None:
 
 def write_edit_and_delete_an_article(page: Page, website: Website) -> None:
     # Write an article; a bad tag is shown next to the tags field
-    page.get_by_role("link", name="Write").click()
+    page.get_by_role("link", name="Write", exact=True).click()
     page.get_by_label("Title").fill("Day 1: my first VPC")
     page.get_by_label("Body").fill("Today I built a **VPC** with two subnets.")
     page.get_by_label("Tags").fill("aws Networking")
@@ -131,9 +123,11 @@ def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leave
     assert page.evaluate("localStorage.length") == 0
     assert page.context.cookies(website.url) == []
 
-    # A username someone holds is refused, in words
+    # Claiming needs a linked GitHub account; a username someone holds is refused, in words
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link your GitHub account")
     taken = website.api("/leaderboard", limit=1)["items"][0]["id"]
-    page.get_by_label("Your GitHub username").fill(taken.upper())
+    link_github(page, website, taken.upper())
+    expect(page.get_by_label("Your GitHub username")).to_have_value(taken.upper())
     page.get_by_label("Your name").fill("Impostor")
     page.get_by_role("button", name="Claim this username").click()
     summary = page.locator(".error-summary")
@@ -141,7 +135,13 @@ def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leave
     expect(summary).to_contain_text("can belong to one participant only")
     expect(summary).to_be_focused()
 
-    claim(page, "Newcomer-Cloud", "New Comer")
+    # Link the right account instead, and claim it
+    link_github(page, website, "Newcomer-Cloud")
+    expect(page.get_by_label("Your GitHub username")).to_have_value("Newcomer-Cloud")
+    page.get_by_label("Your name").fill("New Comer")
+    page.get_by_role("button", name="Claim this username").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+    expect(page.locator(".linked")).to_contain_text("Newcomer-Cloud")
 
     edit_the_profile_and_lose_a_race_with_another_tab(page, website)
     refresh_the_journey_and_export(page, tmp_path)
@@ -165,7 +165,7 @@ def test_a_newcomer_signs_in_claims_writes_refreshes_exports_signs_out_and_leave
 
 def test_the_signed_in_participants_row_is_marked_on_the_leaderboard(page: Page, website: Website):
     sign_in(page, website, "marked@example.com")
-    claim(page, "Marked-Row", "Marked Row")
+    claim(page, website, "Marked-Row", "Marked Row")
     shown(page, "/leaderboard", website)
     for _ in range(20):
         if page.locator('tr[data-username="Marked-Row"]').count():
@@ -194,8 +194,8 @@ def test_hostile_markdown_runs_no_script_and_an_admin_deletes_someones_article(
     page: Page, website: Website, watched: Watched, browser
 ):
     sign_in(page, website, "hostile@example.com")
-    claim(page, "Hostile-Writer", "Hostile Writer")
-    page.get_by_role("link", name="Write").click()
+    claim(page, website, "Hostile-Writer", "Hostile Writer")
+    page.get_by_role("link", name="Write", exact=True).click()
     page.get_by_label("Title").fill("Totally harmless")
     page.get_by_label("Body").fill(HOSTILE)
     page.get_by_label("Tags").fill("security")
@@ -235,7 +235,7 @@ def test_hostile_markdown_runs_no_script_and_an_admin_deletes_someones_article(
 
 def test_an_expired_session_is_refreshed_and_a_dead_one_asks_to_sign_in_again(page: Page, website: Website):
     sign_in(page, website, "sleepy@example.com")
-    claim(page, "Sleepy-Head", "Sleepy Head")
+    claim(page, website, "Sleepy-Head", "Sleepy Head")
     before = json.loads(page.evaluate("sessionStorage.getItem('hdoc.session')"))
     # The ID token has expired (as after an hour away): the next page renews it before calling the API
     page.evaluate(

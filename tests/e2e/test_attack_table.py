@@ -85,6 +85,9 @@ def protected_routes(runtime) -> list[tuple[str, str]]:
 def test_every_signed_in_route_is_protected(accounts_api):
     assert ("POST", "/signup") in protected_routes(accounts_api.runtime)
     assert ("DELETE", "/me") in protected_routes(accounts_api.runtime)
+    assert ("POST", "/me/github/link") in protected_routes(accounts_api.runtime)
+    assert ("POST", "/me/github/callback") in protected_routes(accounts_api.runtime)
+    assert ("GET", "/me/github") in protected_routes(accounts_api.runtime)
     assert ("GET", "/leaderboard") not in protected_routes(accounts_api.runtime)
 
 

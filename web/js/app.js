@@ -17,6 +17,7 @@ const routes = [
   [/^\/write\/?$/, () => import("./pages/write.js")],
   [/^\/settings\/?$/, () => import("./pages/settings.js")],
   [/^\/auth\/callback\/?$/, () => import("./pages/callback.js")],
+  [/^\/auth\/github\/?$/, () => import("./pages/github-callback.js")],
 ];
 // Paths the server answers itself (files, the API, the feed): never routed in the page.
 const SERVER_PATHS = /^\/(api|feeds)\/|\.(html|json|svg|png|xml|atom|css|js)$/;

@@ -7,6 +7,11 @@ ByUsername (sort: pk), Leaderboard (sort: leaderboardKey) and Recent (sort: join
 Accounts (Cognito users) are keyed `account#{sub}` (no username contains '#'), and name the
 participant they own; the participant names its account in `accountSub`. Both links are written in
 one transaction, each conditional, so neither side can be claimed twice.
+
+A GitHub account linked to an account is held by `github#{numeric id}` (naming the account), written
+in one transaction with the account's `githubId` and `githubLogin`, so one GitHub account is linked
+to one account at most. A link in progress is `githublink#{state}` (the account it is bound to, the
+PKCE verifier, when it expires; DynamoDB's TTL removes it): taken once, by its own account, in time.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from botocore.exceptions import ClientError
 
 from hdoc import aws
 from hdoc.logic.errors import ConflictError, NotFoundError, PreconditionFailedError
-from hdoc.models.account import Account, Profile
+from hdoc.models.account import Account, GitHubLink, Profile
 from hdoc.models.participant import Participant
 
 PARTICIPANT_LIST = "participants"
 ACCOUNT_PREFIX = "account#"
+GITHUB_PREFIX = "github#"
+LINK_STATE_PREFIX = "githublink#"
 BY_USERNAME_INDEX = "ByUsername"
 LEADERBOARD_INDEX = "Leaderboard"
 RECENT_INDEX = "Recent"
@@ -122,14 +129,31 @@ def _to_profile(item: dict[str, Any]) -> ProfileRecord:
 
 
 def _to_account(item: dict[str, Any]) -> AccountRecord:
+    github = (
+        GitHubLink(id=int(item["githubId"]), login=item["githubLogin"], linked_at=item["githubLinkedAt"])
+        if "githubId" in item
+        else None
+    )
     return AccountRecord(
         account=Account(
             id=item["pk"].removeprefix(ACCOUNT_PREFIX),
             email=item.get("email", ""),
             created_at=item["createdAt"],
+            github=github,
         ),
         participant_pk=item.get("participant"),
     )
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """A GitHub link in progress: whose it is, its PKCE verifier, where GitHub sends them back."""
+
+    state: str
+    account_sub: str
+    code_verifier: str
+    redirect_uri: str
+    expires_at: datetime
 
 
 def _condition_failed(error: ClientError) -> bool:
@@ -278,6 +302,107 @@ class UsersTable:
                 return False
             raise
         return True
+
+    # -- GitHub links ------------------------------------------------------------------------------
+
+    def put_link_state(self, link: LinkState) -> None:
+        expires = int(link.expires_at.timestamp())
+        self._table.put_item(
+            Item={
+                "pk": f"{LINK_STATE_PREFIX}{link.state}",
+                "accountSub": link.account_sub,
+                "codeVerifier": link.code_verifier,
+                "redirectUri": link.redirect_uri,
+                "expiresAt": expires,
+                "ttl": expires,
+            },
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+
+    def take_link_state(self, state: str, sub: str, now: datetime) -> LinkState | None:
+        """The link in progress for `state`, deleted as it is read: None when there is none, when it
+        is another account's (left as it is) or when it has expired."""
+        try:
+            old = self._table.delete_item(
+                Key={"pk": f"{LINK_STATE_PREFIX}{state}"},
+                ConditionExpression="accountSub = :sub AND expiresAt > :now",
+                ExpressionAttributeValues={":sub": sub, ":now": int(now.timestamp())},
+                ReturnValues="ALL_OLD",
+            ).get("Attributes")
+        except ClientError as error:
+            if _condition_failed(error):
+                return None
+            raise
+        if not old:
+            return None
+        return LinkState(
+            state=state,
+            account_sub=str(old["accountSub"]),
+            code_verifier=str(old["codeVerifier"]),
+            redirect_uri=str(old["redirectUri"]),
+            expires_at=datetime.fromtimestamp(int(old["expiresAt"]), UTC),
+        )
+
+    def link_github(self, sub: str, github_id: int, login: str, now: datetime) -> GitHubLink:
+        """Link the account to a GitHub account, which no other account may hold (ConflictError).
+        Relinking (a new login for the same id, or another GitHub account) replaces the link."""
+        current = self.get_account(sub)
+        previous = current.account.github if current else None
+        link = GitHubLink(id=github_id, login=login, linked_at=now)
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": {"pk": f"{GITHUB_PREFIX}{github_id}", "accountSub": sub, "login": login},
+                    "ConditionExpression": "attribute_not_exists(pk) OR accountSub = :sub",
+                    "ExpressionAttributeValues": {":sub": sub},
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table.name,
+                    "Key": {"pk": account_key(sub)},
+                    "UpdateExpression": (
+                        "SET githubId = :id, githubLogin = :login, githubLinkedAt = :now, "
+                        "createdAt = if_not_exists(createdAt, :now)"
+                    ),
+                    # Linked as read above: a concurrent relink makes this one try again
+                    "ConditionExpression": (
+                        "githubId = :previous" if previous else "attribute_not_exists(githubId)"
+                    ),
+                    "ExpressionAttributeValues": {
+                        ":id": github_id,
+                        ":login": login,
+                        ":now": timestamp(now),
+                        **({":previous": previous.id} if previous else {}),
+                    },
+                }
+            },
+        ]
+        if previous and previous.id != github_id:
+            items.append(
+                {
+                    "Delete": {
+                        "TableName": self._table.name,
+                        "Key": {"pk": f"{GITHUB_PREFIX}{previous.id}"},
+                        "ConditionExpression": "attribute_not_exists(pk) OR accountSub = :sub",
+                        "ExpressionAttributeValues": {":sub": sub},
+                    }
+                }
+            )
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise ConflictError(
+                    f"The GitHub account {login} is linked to another hdoc account. Sign in with that "
+                    "account, or unlink it there first."
+                ) from error
+            raise ConflictError("Your account changed at the same time; please link again.") from error
+        return link
 
     def get_account(self, sub: str) -> AccountRecord | None:
         item = self._table.get_item(Key={"pk": account_key(sub)}).get("Item")

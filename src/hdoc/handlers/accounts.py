@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -16,14 +17,25 @@ from hdoc import aws
 from hdoc.dal.users import ProfileRecord
 from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
 from hdoc.handlers.tables import articles_table, statistics_table, users_table
-from hdoc.logic import accounts
+from hdoc.logic import accounts, github_link
 from hdoc.logic.accounts import Caller
-from hdoc.logic.errors import UnauthorizedError
+from hdoc.logic.errors import NotFoundError, UnauthorizedError, UpstreamError
 from hdoc.logic.journeys import request_refresh
 from hdoc.logic.refresh import execution_input
-from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
+from hdoc.models.account import (
+    Export,
+    GitHubCallback,
+    GitHubLink,
+    GitHubLinkRequest,
+    GitHubLinkStart,
+    Me,
+    Profile,
+    ProfilePatch,
+    SignupRequest,
+)
 from hdoc.models.statistics import RefreshQueued
 from hdoc.settings import settings
+from hdoc.sources.github_oauth import GitHubOAuthApp
 
 router = Router()
 
@@ -167,6 +179,59 @@ def export_me() -> Response[Export]:
 def refresh_me() -> Response[RefreshQueued]:
     queued = request_refresh(users_table(), statistics_table(), caller(), start_refresh)
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=queued)
+
+
+def github_app() -> GitHubOAuthApp:
+    """hdoc's OAuth App on GitHub: its client id from the template, its secret from Secrets Manager."""
+    config = settings()
+    if not config.github_oauth_client_id or not config.github_oauth_secret:
+        raise UpstreamError("Linking GitHub accounts is not set up on this stage (no OAuth App).")
+    return GitHubOAuthApp(
+        web_url=config.github_web_url,
+        api_url=config.github_api_url,
+        client_id=config.github_oauth_client_id,
+        client_secret=aws.secret_text(config.github_oauth_secret, "clientSecret"),
+    )
+
+
+@router.post(
+    "/me/github/link",
+    summary="Start linking your GitHub account: GitHub's page to send you to",
+    tags=["account"],
+    responses=documented_responses(GitHubLinkStart, 400, 401, 502),
+)
+def start_github_link(request: Annotated[GitHubLinkRequest, Body()]) -> GitHubLinkStart:
+    return github_link.start_link(
+        users_table(),
+        github_app,
+        caller(),
+        redirect_uri=request.redirect_uri,
+        allowed_origins=settings().origins,
+        now=datetime.now(UTC),
+    )
+
+
+@router.post(
+    "/me/github/callback",
+    summary="Finish linking: the code and state GitHub sent you back with",
+    tags=["account"],
+    responses=documented_responses(GitHubLink, 400, 401, 409, 502, 504),
+)
+def finish_github_link(callback: Annotated[GitHubCallback, Body()]) -> GitHubLink:
+    return github_link.finish_link(users_table(), github_app, caller(), callback, datetime.now(UTC))
+
+
+@router.get(
+    "/me/github",
+    summary="The GitHub account linked to yours",
+    tags=["account"],
+    responses=documented_responses(GitHubLink, 401, 404),
+)
+def get_github_link() -> GitHubLink:
+    account = users_table().get_account(caller().sub)
+    if account is None or account.account.github is None:
+        raise NotFoundError("No GitHub account is linked to yours: link one with POST /me/github/link.")
+    return account.account.github
 
 
 lambda_handler = lambda_handler_for(lambda: build_resolver(router))

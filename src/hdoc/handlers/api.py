@@ -30,6 +30,7 @@ from hdoc.logic.errors import (
     PreconditionFailedError,
     TooManyRequestsError,
     UnauthorizedError,
+    UpstreamError,
 )
 from hdoc.logic.usernames import USERNAME_RULE
 from hdoc.models.article import BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
@@ -186,6 +187,12 @@ def _register_problems(app: APIGatewayRestResolver) -> None:
             f"{error} Try again in {error.retry_after} seconds.",
             headers={"Retry-After": str(error.retry_after)},
         )
+
+    @app.exception_handler(UpstreamError)
+    def _upstream(error: UpstreamError) -> Response:
+        if error.timed_out:
+            return problem(HTTPStatus.GATEWAY_TIMEOUT, "upstream-timeout", str(error))
+        return problem(HTTPStatus.BAD_GATEWAY, "upstream-failed", str(error))
 
     @app.not_found
     def _no_route(_: RouteNotFoundError) -> Response:

@@ -7,12 +7,10 @@ states stays small (usernames and counts), whatever the number of participants.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hdoc import aws
@@ -23,21 +21,11 @@ from hdoc.observability import logger, metrics
 from hdoc.settings import from_settings, settings
 from hdoc.sources.github import GitHubClient
 
-TOKEN_CACHE_SECONDS = 300
-
-
-@from_settings
-def _secrets() -> SecretsProvider:
-    return SecretsProvider(boto3_client=aws.session().client("secretsmanager"))
-
 
 def github_token() -> str:
     """The GitHub token from Secrets Manager (cached for a few minutes): the secret's text, or its
     "token" field when it holds JSON."""
-    value = str(_secrets().get(settings().github_token_secret, max_age=TOKEN_CACHE_SECONDS))
-    if value.lstrip().startswith("{"):
-        return str(json.loads(value)["token"])
-    return value.strip()
+    return aws.secret_text(settings().github_token_secret, "token")
 
 
 @from_settings

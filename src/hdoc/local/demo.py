@@ -44,3 +44,20 @@ def demo_github(token: str) -> Any:
     people = (participant for participant, _ in demo_participants(DEMO_PARTICIPANTS, seed=100))
     serve_demo_journeys(github, people, seed=100)
     return github
+
+
+LOCAL_OAUTH_CLIENT_ID = "hdoc-local-oauth-app"
+
+
+def github_oauth_app(github: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """Register hdoc's OAuth App with a fake GitHub: the template parameters and the secret values
+    that make the local runtime link accounts through it."""
+    import secrets
+
+    app = github.oauth.register_app(LOCAL_OAUTH_CLIENT_ID, secrets.token_urlsafe(30))
+    parameters = {
+        "GitHubApiUrl": github.url,
+        "GitHubWebUrl": github.url,
+        "GitHubOAuthClientId": app.client_id,
+    }
+    return parameters, {"GitHubOAuthSecret": app.client_secret}

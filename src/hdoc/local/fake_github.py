@@ -1,5 +1,6 @@
 """A GitHub API on loopback: the journeys the demo and the tests refresh, and GitHub's bad days.
 
+It also plays GitHub's OAuth web flow (`fake_github_oauth.py`), for linking accounts.
 It serves the three requests hdoc's GitHub source sends (REST commits with ETags, REST recursive
 trees, GraphQL executed against a subset of GitHub's schema), counts every request and what it cost
 in rate limit, and can be told to answer the next requests with a rate limit (403 with a reset, 429
@@ -23,6 +24,8 @@ from typing import Any
 import graphql
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
+
+from hdoc.local.fake_github_oauth import FakeGitHubOAuth
 
 FAILURES = (
     "rate-limit",
@@ -148,6 +151,7 @@ class FakeGitHub:
         self._lock = threading.Lock()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self.oauth = FakeGitHubOAuth()  # the OAuth web flow and GET /user, for linking accounts
 
     # -- set-up ------------------------------------------------------------------------------------
 
@@ -214,6 +218,12 @@ class FakeGitHub:
         return response(environ, start_response)
 
     def _answer(self, request: Request) -> Response:
+        if self.oauth.handles(request):
+            if request.path != "/login/oauth/authorize":  # the person's page never fails
+                failed = self._failure(self._take_failure(None, "oauth"))
+                if failed is not None:
+                    return failed
+            return self.oauth.answer(request)
         authorization = request.headers.get("Authorization", "")
         if authorization not in (f"Bearer {self.token}", f"token {self.token}"):
             return _json({"message": "Bad credentials"}, 401)

@@ -260,6 +260,7 @@ class LocalRuntime:
         dynamodb_endpoint: str | None = None,
         poll_streams: bool = True,
         github_token: str = "local-github-token",
+        secret_values: dict[str, str] | None = None,
     ) -> None:
         self.template = (template or default_template()).resolve()
         self.stage = stage
@@ -271,8 +272,10 @@ class LocalRuntime:
         # Streams reach their consumers in the background; tests turn this off and call
         # deliver_streams() to deliver exactly when they choose.
         self.poll_streams = poll_streams
-        # What the local runtime puts in the secrets the templates create (the GitHub token).
+        # What the local runtime puts in the secrets the templates create, by logical id (the GitHub
+        # token, the OAuth App's secret); any other gets a random value, as GenerateSecretString would.
         self.github_token = github_token
+        self.secret_values = {"GitHubTokenSecret": github_token, **(secret_values or {})}
         self.state_machines: dict[str, str] = {}  # logical id -> ARN
         self.schedules: list[tuple[str, dict[str, Any]]] = []  # (state machine ARN, schedule properties)
         self._running_schedules: list[Any] = []
@@ -607,7 +610,10 @@ def _provision_table(stack: LocalStack, logical_id: str, properties: dict[str, A
         declared["StreamSpecification"] = {"StreamEnabled": True, **declared["StreamSpecification"]}
     name = physical_name(stack.name, logical_id)
     client = stack.runtime.client("dynamodb")
+    ttl = stack.evaluator.evaluate(properties.get("TimeToLiveSpecification"))
     description = client.create_table(TableName=name, **declared)["TableDescription"]
+    if ttl:
+        client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
     stack.runtime.tables[f"{stack.name}.{logical_id}"] = name
     attributes = {"Arn": description["TableArn"]}
     if "LatestStreamArn" in description:
@@ -765,11 +771,9 @@ def _provision_user_pool_group(stack: LocalStack, logical_id: str, properties: d
 
 
 def _provision_secret(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
-    # Locally every secret the templates create holds the runtime's GitHub token (the only one hdoc has).
     name = physical_name(stack.name, logical_id)
-    created = stack.runtime.client("secretsmanager").create_secret(
-        Name=name, SecretString=stack.runtime.github_token
-    )
+    value = stack.runtime.secret_values.get(logical_id) or secrets.token_urlsafe(30)
+    created = stack.runtime.client("secretsmanager").create_secret(Name=name, SecretString=value)
     return Provisioned(ref=created["ARN"], attributes={"Id": created["ARN"]})
 
 

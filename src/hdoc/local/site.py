@@ -122,13 +122,14 @@ def site_origins(port: int) -> list[str]:
 
 
 def site_parameters(port: int) -> dict[str, str]:
-    """The root template's parameters that name the website: its sign-in callback and sign-out
-    pages, for a site served locally on `port`. (Not its CORS origins: the site reaches the API on
-    its own origin, under /api.)"""
+    """The root template's parameters that name the website, for a site served locally on `port`:
+    its sign-in callback and sign-out pages, and its origins (where GitHub may send people back to,
+    and where the feed links to)."""
     origins = site_origins(port)
     return {
         "CallbackUrls": ",".join(f"{origin}/auth/callback" for origin in origins),
         "LogoutUrls": ",".join(f"{origin}/" for origin in origins),
+        "AllowedOrigins": ",".join(origins),
     }
 
 

@@ -42,3 +42,11 @@ class TooManyRequestsError(HdocError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class UpstreamError(HdocError):
+    """A service hdoc depends on (GitHub) failed or did not answer in time; nothing was changed."""
+
+    def __init__(self, detail: str, *, timed_out: bool = False) -> None:
+        super().__init__(detail)
+        self.timed_out = timed_out

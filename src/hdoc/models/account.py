@@ -53,12 +53,44 @@ class Profile(Participant):
     journey_repo: str
 
 
+class GitHubLink(ApiModel):
+    """The GitHub account a person proved is theirs (GitHub's OAuth web flow)."""
+
+    id: int = Field(description="GitHub's permanent numeric user id")
+    login: str = Field(description="The GitHub login when the link was made")
+    linked_at: datetime
+
+
 class Account(ApiModel):
     """A signed-in person (a Cognito user)."""
 
     id: str = Field(description="Cognito sub")
     email: str
     created_at: datetime
+    github: GitHubLink | None = Field(None, description="The linked GitHub account, if any")
+
+
+class GitHubLinkRequest(RequestModel):
+    """POST /me/github/link: where GitHub should send the person back (a page of the website)."""
+
+    redirect_uri: str = Field(
+        max_length=2048,
+        description="The website's GitHub callback page; its origin must be one of the allowed origins",
+    )
+
+
+class GitHubLinkStart(ApiModel):
+    """Where to send the person: GitHub's authorize page, with a state bound to them."""
+
+    authorize_url: str
+    expires_at: datetime
+
+
+class GitHubCallback(RequestModel):
+    """POST /me/github/callback: what GitHub sent the person back with."""
+
+    code: str = Field(min_length=1, max_length=256)
+    state: str = Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class Me(ApiModel):

@@ -6,6 +6,7 @@ import { user, forget } from "../auth.js";
 import { me, forgetMe } from "../me.js";
 import { field, showProblems, clearProblems, values } from "../forms.js";
 import { signInFirst } from "./write.js";
+import { linkedGitHub, linkButton } from "../github.js";
 
 const OPTIONAL = ["twitterProfile", "linkedinProfile", "journeyRepo", "avatarImage", "timezone"];
 
@@ -29,11 +30,33 @@ function profileFields(participant = {}) {
   ];
 }
 
-function claimForm(view, navigate) {
+function githubSection(github) {
+  return h(
+    "section",
+    { "aria-labelledby": "github" },
+    h("h2", { id: "github" }, "Your GitHub account"),
+    github
+      ? h("p", { class: "linked" }, "Linked to ", h("a", { href: `https://github.com/${github.login}`, rel: "noopener", target: "_blank" }, github.login), " on GitHub (verified). Renamed it on GitHub, or want another account? Link again.")
+      : h("p", {}, "Prove which GitHub account is yours: GitHub asks you to sign in there and sends you back. hdoc reads only your public identity (your numeric id and login)."),
+    linkButton(github ? "Link again" : "Link your GitHub account"),
+  );
+}
+
+function claimForm(view, navigate, github) {
+  const steps = h(
+    "ol",
+    { class: "steps" },
+    h("li", { class: github ? "done" : null }, github ? `Your GitHub account is linked: ${github.login}.` : "Link your GitHub account, so that nobody else can claim your name."),
+    h("li", {}, "Claim it: your journey is then read from it, and your days show on your profile and the leaderboard."),
+  );
+  if (!github) {
+    append(view, h("h1", {}, "Link your GitHub account"), h("p", {}, `Signed in as ${user().email}.`), steps, githubSection(null));
+    return;
+  }
   const form = h(
     "form",
     { class: "stacked", novalidate: true },
-    field({ name: "githubUsername", label: "Your GitHub username", hint: "The account your journey repository is in. Each username can be claimed once.", attributes: { required: true, autocomplete: "username", spellcheck: "false" } }),
+    field({ name: "githubUsername", label: "Your GitHub username", hint: "The account you linked: each username can be claimed once, by its owner.", value: github.login, attributes: { required: true, readonly: true, autocomplete: "username", spellcheck: "false" } }),
     profileFields(),
     h("div", { class: "actions" }, h("button", { type: "submit" }, "Claim this username")),
   );
@@ -56,10 +79,13 @@ function claimForm(view, navigate) {
       else replaceNotice(form, problemBox(error, "The username was not claimed"));
     }
   });
-  append(view, 
+  append(
+    view,
     h("h1", {}, "Claim your GitHub username"),
-    h("p", {}, `Signed in as ${user().email}. Tell us your GitHub username and your journey will be read from it: every day you write appears on your profile and on the leaderboard.`),
+    h("p", {}, `Signed in as ${user().email}. Tell us a little about you and your journey will be read from your GitHub account: every day you write appears on your profile and on the leaderboard.`),
+    steps,
     form,
+    githubSection(github),
   );
 }
 
@@ -157,13 +183,14 @@ function deleteSection(navigate, announce) {
 export default async function settings(view, { title, navigate, announce }) {
   title("Your profile");
   if (!user()) return signInFirst(view, "claim your GitHub username and manage your profile");
-  const mine = await me({ fresh: true });
-  if (!mine.participant) return claimForm(view, navigate);
+  const [mine, github] = await Promise.all([me({ fresh: true }), linkedGitHub()]);
+  if (!mine.participant) return claimForm(view, navigate, github);
   const state = { etag: mine.etag, participant: mine.participant };
   append(view, 
     h("h1", {}, "Your profile"),
     h("p", {}, `Signed in as ${mine.account?.email ?? user().email}. `, h("a", { href: profilePath(mine.participant.id) }, "See your public profile"), "."),
     h("section", { "aria-labelledby": "edit" }, h("h2", { id: "edit" }, "Profile"), editForm(state)),
+    githubSection(github),
     refreshSection(),
     exportSection(mine.participant.id),
     deleteSection(navigate, announce),

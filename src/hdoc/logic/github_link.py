@@ -1,0 +1,92 @@
+"""Proving who one is on GitHub: a signed-in person starts a link (a short-lived `state` bound to
+them, and a PKCE verifier), GitHub sends them back to the website with a code, and the code is
+exchanged for GitHub's numeric id and login, stored on their account. A state is good once, for its
+own account, for ten minutes; a failed exchange changes nothing (the person starts again)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from hdoc.dal.users import LinkState, UsersTable
+from hdoc.logic.accounts import Caller
+from hdoc.logic.errors import InvalidParameterError, UpstreamError
+from hdoc.models.account import GitHubCallback, GitHubLink, GitHubLinkStart
+from hdoc.sources.github_oauth import CodeRefusedError, GitHubOAuthApp, GitHubUnavailableError
+
+LINK_LIFETIME = timedelta(minutes=10)
+REDIRECT_RULE = "a page of the website: an address on one of the allowed origins"
+
+
+def code_challenge(verifier: str) -> str:
+    """PKCE's S256 challenge of a verifier."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _checked_redirect(redirect_uri: str, allowed_origins: list[str]) -> str:
+    parts = urlsplit(redirect_uri)
+    if f"{parts.scheme}://{parts.netloc}" not in allowed_origins or parts.fragment:
+        raise InvalidParameterError("redirectUri", f"must be {REDIRECT_RULE}")
+    return redirect_uri
+
+
+def start_link(
+    users: UsersTable,
+    app: Callable[[], GitHubOAuthApp],
+    caller: Caller,
+    *,
+    redirect_uri: str,
+    allowed_origins: list[str],
+    now: datetime,
+) -> GitHubLinkStart:
+    """A new link in progress for the caller, and GitHub's page to send them to. (`app` is asked for
+    only once the request is known to be good.)"""
+    checked = _checked_redirect(redirect_uri, allowed_origins)
+    github = app()
+    link = LinkState(
+        state=secrets.token_urlsafe(24),
+        account_sub=caller.sub,
+        code_verifier=secrets.token_urlsafe(48),
+        redirect_uri=checked,
+        expires_at=now + LINK_LIFETIME,
+    )
+    users.put_link_state(link)
+    url = github.authorize_url(
+        state=link.state, code_challenge=code_challenge(link.code_verifier), redirect_uri=link.redirect_uri
+    )
+    return GitHubLinkStart(authorize_url=url, expires_at=link.expires_at)
+
+
+def finish_link(
+    users: UsersTable,
+    app: Callable[[], GitHubOAuthApp],
+    caller: Caller,
+    callback: GitHubCallback,
+    now: datetime,
+) -> GitHubLink:
+    """Exchange GitHub's code for who the caller is on GitHub, and link their account to it."""
+    link = users.take_link_state(callback.state, caller.sub, now)
+    if link is None:
+        raise InvalidParameterError(
+            "state",
+            "is not a link you started in the last 10 minutes, or was used already: link again",
+        )
+    try:
+        identity = app().identify(
+            code=callback.code, code_verifier=link.code_verifier, redirect_uri=link.redirect_uri
+        )
+    except CodeRefusedError as error:
+        raise InvalidParameterError(
+            "code", f"was not accepted by GitHub ({error.error}): link again"
+        ) from error
+    except GitHubUnavailableError as error:
+        raise UpstreamError(
+            f"GitHub could not confirm who you are ({error}); nothing was changed: link again in a moment.",
+            timed_out=error.timed_out,
+        ) from error
+    return users.link_github(caller.sub, identity.id, identity.login, now)

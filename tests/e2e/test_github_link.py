@@ -1,0 +1,193 @@
+"""Linking a GitHub account through GitHub's OAuth web flow, against the fake GitHub's OAuth pages:
+the link proves who a person is, a state is good once for its own person in time, and a failed or
+refused exchange writes nothing."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from hdoc.dal.users import LinkState, UsersTable
+from hdoc.local.demo import github_oauth_app
+from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.gateway import LocalServer
+from hdoc.local.runtime import LocalRuntime
+from tests.conftest import TEMPLATE, LocalApi
+
+SITE = "http://localhost:5173"  # an allowed origin of the template's defaults
+CALLBACK = f"{SITE}/auth/github"
+
+
+@pytest.fixture(scope="module")
+def github() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def api(github: FakeGitHub) -> Iterator[LocalApi]:
+    parameters, secret_values = github_oauth_app(github)
+    runtime = LocalRuntime(TEMPLATE, parameters=parameters, secret_values=secret_values).start()
+    server = LocalServer(runtime, "127.0.0.1", 0).start()
+    try:
+        yield LocalApi(server.url, runtime, [])
+    finally:
+        server.stop()
+        runtime.stop()
+
+
+def person(api: LocalApi) -> dict[str, str]:
+    token = api.runtime.cognito.id_token(f"{uuid.uuid4().hex[:10]}@example.com")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def start(api: LocalApi, bearer: dict[str, str]) -> dict[str, str]:
+    answer = requests.post(
+        f"{api.url}/me/github/link", headers=bearer, json={"redirectUri": CALLBACK}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    query = parse_qs(urlsplit(answer.json()["authorizeUrl"]).query)
+    return {name: values[0] for name, values in query.items()}
+
+
+def authorize(github: FakeGitHub, asked: dict[str, str], login: str) -> dict[str, str]:
+    """The person picks `login` on GitHub's page; GitHub sends them back with a code and the state."""
+    answer = requests.post(
+        f"{github.url}/login/oauth/authorize",
+        data={**asked, "login": login},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302
+    location = urlsplit(answer.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == CALLBACK
+    return {name: values[0] for name, values in parse_qs(location.query).items()}
+
+
+def finish(api: LocalApi, bearer: dict[str, str], back: dict[str, str]) -> requests.Response:
+    return requests.post(f"{api.url}/me/github/callback", headers=bearer, json=back, timeout=30)
+
+
+def link(api: LocalApi, github: FakeGitHub, bearer: dict[str, str], login: str) -> requests.Response:
+    return finish(api, bearer, authorize(github, start(api, bearer), login))
+
+
+def test_a_linked_account_holds_githubs_numeric_id_and_login(api, github):
+    bearer = person(api)
+    asked = start(api, bearer)
+    assert asked["code_challenge_method"] == "S256"
+    assert asked["client_id"] == "hdoc-local-oauth-app"
+    assert "scope" not in asked  # nothing beyond the public identity
+    answer = finish(api, bearer, authorize(github, asked, "Octo-Linker"))
+    assert answer.status_code == 200, answer.text
+    linked = answer.json()
+    assert linked["login"] == "Octo-Linker"
+    assert linked["id"] == github.oauth.account("octo-linker").id
+    assert requests.get(f"{api.url}/me/github", headers=bearer, timeout=30).json() == linked
+
+
+def test_a_state_is_good_once_for_its_own_person_in_time(api, github):
+    owner, stranger = person(api), person(api)
+    back = authorize(github, start(api, owner), "state-keeper")
+    # Someone else's state is refused, and stays good for its owner
+    refused = finish(api, stranger, back)
+    assert refused.status_code == 400
+    assert refused.json()["invalidParams"][0]["name"] == "state"
+    assert requests.get(f"{api.url}/me/github", headers=stranger, timeout=30).status_code == 404
+    assert finish(api, owner, back).status_code == 200
+    # Replayed: used already
+    replayed = finish(api, owner, back)
+    assert replayed.status_code == 400
+    assert "used already" in replayed.json()["detail"]
+
+
+def test_an_expired_state_is_refused(api, github):
+    bearer = person(api)
+    users = UsersTable(api.runtime.table_name("UsersTable"))
+    sub = requests.get(f"{api.url}/me/export", headers=bearer, timeout=30).json()["account"]["id"]
+    old = LinkState(
+        "expired-state-0123456789", sub, "v" * 64, CALLBACK, datetime.now(UTC) - timedelta(seconds=1)
+    )
+    users.put_link_state(old)
+    answer = finish(api, bearer, {"code": "whatever", "state": old.state})
+    assert answer.status_code == 400
+    assert answer.json()["invalidParams"][0]["name"] == "state"
+
+
+def test_a_code_github_refuses_changes_nothing(api, github):
+    bearer = person(api)
+    back = authorize(github, start(api, bearer), "code-reuser")
+    assert finish(api, bearer, back).status_code == 200
+    # The same code with a new state: GitHub says bad_verification_code
+    other = person(api)
+    again = start(api, other)
+    answer = finish(api, other, {"code": back["code"], "state": again["state"]})
+    assert answer.status_code == 400
+    assert "bad_verification_code" in answer.json()["detail"]
+    assert requests.get(f"{api.url}/me/github", headers=other, timeout=30).status_code == 404
+
+
+@pytest.mark.parametrize(("failure", "status"), [("500", 502), ("slow", 504)])
+def test_github_failing_or_slow_is_a_clear_5xx_and_writes_nothing(api, github, failure, status):
+    bearer = person(api)
+    back = authorize(github, start(api, bearer), f"unlucky-{failure}")
+    github.slow_seconds = 7  # past the client's 5-second read timeout
+    github.fail(failure)
+    answer = finish(api, bearer, back)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert "nothing was changed" in answer.json()["detail"]
+    assert requests.get(f"{api.url}/me/github", headers=bearer, timeout=30).status_code == 404
+    assert link(api, github, bearer, f"unlucky-{failure}").status_code == 200  # starting again works
+
+
+def test_a_github_account_links_to_one_hdoc_account_only(api, github):
+    first, second = person(api), person(api)
+    assert link(api, github, first, "only-once").status_code == 200
+    taken = link(api, github, second, "Only-Once")
+    assert taken.status_code == 409
+    assert "linked to another hdoc account" in taken.json()["detail"]
+
+
+def test_twelve_accounts_racing_for_one_github_account_one_wins(api, github):
+    people = [person(api) for _ in range(12)]
+    backs = [authorize(github, start(api, bearer), "raced-for") for bearer in people]
+    answers: list[int] = []
+    gate = threading.Barrier(12)
+
+    def attempt(bearer: dict[str, str], back: dict[str, str]) -> None:
+        gate.wait(timeout=30)
+        answers.append(finish(api, bearer, back).status_code)
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in zip(people, backs, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers) == [200] + [409] * 11
+
+
+def test_a_renamed_github_account_relinks_with_its_new_login(api, github):
+    bearer = person(api)
+    first = link(api, github, bearer, "before-rename").json()
+    github.oauth.rename("before-rename", "after-rename")
+    again = link(api, github, bearer, "after-rename")
+    assert again.status_code == 200
+    assert (again.json()["id"], again.json()["login"]) == (first["id"], "after-rename")
+
+
+def test_github_may_only_send_people_back_to_the_website(api):
+    answer = requests.post(
+        f"{api.url}/me/github/link",
+        headers=person(api),
+        json={"redirectUri": "https://evil.example/auth/github"},
+        timeout=30,
+    )
+    assert answer.status_code == 400
+    assert answer.json()["invalidParams"][0]["name"] == "redirectUri"
