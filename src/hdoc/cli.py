@@ -164,7 +164,8 @@ def _post(command: str, server: str, path: str, document: dict[str, Any], timeou
 def _token(args: argparse.Namespace) -> int:
     from hdoc.local.gateway import TOKEN_PATH
 
-    answer = _post("token", args.server, TOKEN_PATH, {"email": args.email, "admin": args.admin}, timeout=10)
+    asked = {"email": args.email, "admin": args.admin, **({"github": args.github} if args.github else {})}
+    answer = _post("token", args.server, TOKEN_PATH, asked, timeout=10)
     if answer is None:
         return 1
     if answer.status_code != 200:
@@ -544,6 +545,12 @@ def parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--email", required=True, help="the user's email address")
     token.add_argument("--admin", action="store_true", help="also put the user in the admins group")
+    token.add_argument(
+        "--github",
+        metavar="LOGIN",
+        default=None,
+        help="also link the user's account to this GitHub login, as GitHub's OAuth flow would",
+    )
     token.add_argument("--server", default="http://127.0.0.1:3000", help="the local runtime's URL")
     token.set_defaults(run=_token)
 

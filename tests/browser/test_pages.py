@@ -44,6 +44,12 @@ def test_the_leaderboard_is_a_table_with_the_apis_ranks_and_load_more_neither_re
     )
     everyone = website.everything("/leaderboard", limit=100)
     assert shown_rows == [[person["id"], str(person["rank"])] for person in everyone]
+    # Rows of participants who proved their GitHub account carry the mark, and only those
+    marked = page.locator("table.leaderboard tbody tr:has(.verified)").evaluate_all(
+        "rows => rows.map(row => row.dataset.username)"
+    )
+    assert marked == [person["id"] for person in everyone if person["verified"]]
+    assert 0 < len(marked) < len(everyone)
 
 
 def test_participants_load_more_and_the_box_opens_a_profile_in_any_case(page: Page, website: Website):
@@ -98,6 +104,8 @@ def test_a_profile_has_100_day_cells_that_match_the_journey(page: Page, website:
         "href", participant["githubProfile"]
     )
     expect(page.locator('meta[property="og:type"]')).to_have_attribute("content", "profile")
+    verified = page.locator(".profile-head").get_by_text("Verified on GitHub")
+    expect(verified).to_have_count(1 if participant["verified"] else 0)
     # The avatar could not load (off the machine): the initials show, never a broken image
     expect(page.locator(".profile-head .avatar-initials")).to_be_visible()
     expect(page.locator(".profile-head img")).to_have_count(0)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 import requests
 
-from hdoc.local.gateway import ITEMS_READ_HEADER
+from hdoc.dal.users import UsersTable
+from hdoc.local.gateway import ITEMS_READ_HEADER, link_local_github
+from tests.conftest import make_participant
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 PROBLEM = "application/problem+json"
 
@@ -28,10 +33,16 @@ def username() -> str:
     return f"Dev-{uuid.uuid4().hex[:8]}"
 
 
-def signup(api, bearer: str, name: str, **fields) -> requests.Response:
+def claim(api, bearer: str, name: str, **fields) -> requests.Response:
     return call(
         api, "POST", "/signup", bearer, json={"githubUsername": name, "name": "A Participant", **fields}
     )
+
+
+def signup(api, bearer: str, name: str, **fields) -> requests.Response:
+    """Link the GitHub account `name` (as the OAuth flow would), then claim it."""
+    link_local_github(api.runtime, bearer, name)
+    return claim(api, bearer, name, **fields)
 
 
 def test_the_readme_walk_through(accounts_api):
@@ -95,21 +106,50 @@ def test_github_username_is_not_editable(accounts_api):
 def test_a_username_taken_or_a_second_participant_is_a_409(accounts_api):
     api, first, second, name = accounts_api, token(accounts_api), token(accounts_api), username()
     assert signup(api, first, name).status_code == 201
+    # A participant from before linking holds a name; its GitHub owner links it and claims it
+    squatted = username()
+    UsersTable(api.runtime.table_name("UsersTable")).put_many([(make_participant(squatted), NOW)])
 
-    taken = signup(api, second, name.lower())
-    again = signup(api, first, username())
+    taken = signup(api, second, squatted.lower())
+    link_local_github(api.runtime, first, username())
+    again = claim(api, first, call(api, "GET", "/me/github", first).json()["login"])
 
     assert taken.status_code == again.status_code == 409
     assert "already belongs" in taken.json()["detail"]
     assert "already has a participant" in again.json()["detail"]
 
 
+def test_claiming_needs_the_linked_github_account_and_changes_nothing_without_it(accounts_api):
+    api, me, name = accounts_api, token(accounts_api), username()
+
+    unlinked = claim(api, me, name)
+    link_local_github(api.runtime, me, name)
+    someone_else = claim(api, me, username())
+    foreign_repo = claim(api, me, name, journeyRepo="someone-else/100DaysOfCloud")
+
+    assert unlinked.status_code == someone_else.status_code == 403
+    assert "Link your GitHub account first" in unlinked.json()["detail"]
+    assert f"only the GitHub username you linked ({name})" in someone_else.json()["detail"]
+    assert foreign_repo.status_code == 400
+    assert foreign_repo.json()["invalidParams"][0]["name"] == "journeyRepo"
+    assert call(api, "GET", "/me", me).status_code == 404
+    # Claimed in any case, stored as GitHub spells it, verified
+    created = claim(api, me, name.upper())
+    assert created.status_code == 201
+    assert (created.json()["id"], created.json()["verified"]) == (name, True)
+    elsewhere = call(
+        api, "PATCH", "/me", me, json={"journeyRepo": "another-owner/journey"}, headers={"If-Match": '"1"'}
+    )
+    assert elsewhere.status_code == 400
+    assert elsewhere.json()["invalidParams"][0]["name"] == "journeyRepo"
+
+
 def test_twenty_concurrent_signups_for_one_username_give_exactly_one_201(accounts_api):
-    api, name = accounts_api, username()
-    bearers = [token(api) for _ in range(20)]
+    api, me, name = accounts_api, token(accounts_api), username()
+    link_local_github(api.runtime, me, name)
 
     with ThreadPoolExecutor(max_workers=20) as pool:
-        statuses = list(pool.map(lambda bearer: signup(api, bearer, name).status_code, bearers))
+        statuses = list(pool.map(lambda _: claim(api, me, name).status_code, range(20)))
 
     assert sorted(statuses) == [201] + [409] * 19
 
@@ -117,13 +157,14 @@ def test_twenty_concurrent_signups_for_one_username_give_exactly_one_201(account
 def test_twenty_concurrent_signups_by_one_account_give_exactly_one_participant(accounts_api):
     api, me = accounts_api, token(accounts_api)
     names = [username() for _ in range(20)]
+    link_local_github(api.runtime, me, names[7])
 
     with ThreadPoolExecutor(max_workers=20) as pool:
-        statuses = list(pool.map(lambda name: signup(api, me, name).status_code, names))
+        statuses = list(pool.map(lambda name: claim(api, me, name).status_code, names))
 
-    assert sorted(statuses) == [201] + [409] * 19
-    owned = call(api, "GET", "/me", me).json()["participant"]["id"]
-    others = [name for name in names if name != owned]
+    assert sorted(statuses) == [201] + [403] * 19
+    assert call(api, "GET", "/me", me).json()["participant"]["id"] == names[7]
+    others = [name for name in names if name != names[7]]
     assert all(call(api, "GET", f"/users/{name}").status_code == 404 for name in others)
 
 

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 import requests
 
-from hdoc.local.gateway import ITEMS_READ_HEADER
+from hdoc.local.gateway import ITEMS_READ_HEADER, link_local_github
 
 PROBLEM = "application/problem+json"
 
@@ -26,6 +26,7 @@ def participant(api, admin: bool = False) -> tuple[str, str]:
     """A signed-up participant: (token, username)."""
     bearer = api.runtime.cognito.id_token(f"{uuid.uuid4().hex[:10]}@example.com", admin=admin)
     name = f"Author-{uuid.uuid4().hex[:6]}"
+    link_local_github(api.runtime, bearer, name)
     assert (
         call(api, "POST", "/signup", bearer, json={"githubUsername": name, "name": "An Author"}).status_code
         == 201

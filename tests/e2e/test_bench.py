@@ -23,7 +23,7 @@ def test_a_small_bench_meets_its_targets():
         "GET /feeds/articles.atom (20 latest)",
     } <= set(bounded)
     assert all(row["maxItemsRead"] <= bound(name) for name, row in bounded.items())
-    assert results["accounts"]["POST /signup"]["calls"] == ["TransactWriteItems"]
+    assert results["accounts"]["POST /signup"]["calls"] == ["GetItem,TransactWriteItems"]
     assert "GET /articles?author=&limit=20" in table(results)
     assert len(results["journeys"]) == 2  # parsing a 100-day journey, reading a 300-commit clone
     assert "read a local clone: 300 commits" in table(results)

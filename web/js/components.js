@@ -136,3 +136,14 @@ export function confirmedAction({ id, label, question, confirmLabel, failure, ac
   });
   return [start, confirm, result];
 }
+
+/** The mark of a participant who proved on GitHub that the username is theirs. */
+export function verifiedMark(participant, { long = false } = {}) {
+  if (!participant.verified) return null;
+  return h(
+    "span",
+    { class: "verified", title: "Verified on GitHub" },
+    h("span", { "aria-hidden": "true" }, "✓"),
+    long ? " Verified on GitHub" : h("span", { class: "visually-hidden" }, " verified on GitHub"),
+  );
+}

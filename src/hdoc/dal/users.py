@@ -414,7 +414,9 @@ class UsersTable:
             return None
         return _to_profile(item)
 
-    def create_participant(self, sub: str, email: str, profile: Profile, now: datetime) -> ProfileRecord:
+    def create_participant(
+        self, sub: str, email: str, profile: Profile, now: datetime, github_id: int | None = None
+    ) -> ProfileRecord:
         """Store a new participant owned by `sub`, in one transaction that also links the account.
 
         ConflictError when the username already belongs to a participant, or the account already
@@ -422,6 +424,8 @@ class UsersTable:
         """
         item = to_item(profile, now)
         item.update(accountSub=sub, version=1)
+        if github_id is not None:
+            item["githubId"] = github_id
         client = self._table.meta.client
         try:
             client.transact_write_items(
@@ -517,13 +521,17 @@ class UsersTable:
         return _to_profile(item)
 
     def delete_account(self, sub: str) -> str | None:
-        """Delete the account record and the participant it owns; the participant's key, if any."""
+        """Delete the account record, the participant it owns and its GitHub link; the participant's
+        key, if any."""
         account = self.get_account(sub)
         participant_pk = account.participant_pk if account else None
-        if participant_pk is not None:
+        github = account.account.github if account else None
+        owned = [{"pk": participant_pk}] if participant_pk is not None else []
+        owned += [{"pk": f"{GITHUB_PREFIX}{github.id}"}] if github is not None else []
+        for key in owned:
             try:
                 self._table.delete_item(
-                    Key={"pk": participant_pk},
+                    Key=key,
                     ConditionExpression="attribute_not_exists(pk) OR accountSub = :sub",
                     ExpressionAttributeValues={":sub": sub},
                 )

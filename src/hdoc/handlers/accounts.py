@@ -110,7 +110,7 @@ def start_refresh(username: str) -> None:
     "/signup",
     summary="Become a participant: claim your GitHub username",
     tags=["account"],
-    responses=documented_responses(Profile, 400, 401, 409, 413, 415, status=201),
+    responses=documented_responses(Profile, 400, 401, 403, 409, 413, 415, status=201),
 )
 def signup(request: Annotated[SignupRequest, Body()]) -> Response[Profile]:
     return profile_response(accounts.signup(users_table(), caller(), request), HTTPStatus.CREATED)

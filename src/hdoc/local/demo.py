@@ -18,9 +18,11 @@ def seed_demo(runtime: Any) -> str:
     from hdoc.local.seed import demo_articles, demo_participants, unscored
     from hdoc.logic.refresh import execution_input
 
+    # Demo participants claimed their names through GitHub (verified), but for every tenth, who
+    # joined before linking existed and has not linked yet.
     participants = [
-        (unscored(participant), joined)
-        for participant, joined in demo_participants(DEMO_PARTICIPANTS, seed=100)
+        (unscored(participant).model_copy(update={"verified": n % 10 != 9}), joined)
+        for n, (participant, joined) in enumerate(demo_participants(DEMO_PARTICIPANTS, seed=100))
     ]
     UsersTable(runtime.table_name("UsersTable")).put_many(participants)
     articles = ArticlesTable(runtime.table_name("ArticlesTable"))

@@ -21,6 +21,7 @@ from hdoc.local.cfn import ACCOUNT_ID
 from hdoc.local.cognito import AuthorizationError
 from hdoc.local.hosted_ui import HostedUi
 from hdoc.local.runtime import LocalRuntime, Route
+from hdoc.logic.usernames import USERNAME_RULE, is_valid_username
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, Problem
 
 log = logging.getLogger("hdoc-local")
@@ -87,6 +88,18 @@ def proxy_event(
         "body": body,
         "isBase64Encoded": encoded,
     }
+
+
+def link_local_github(runtime: LocalRuntime, id_token: str, login: str) -> None:
+    """Link the token's account to the GitHub login, with the id the fake GitHub gives that login:
+    what GitHub's OAuth flow does, for scripts and tests that have no browser."""
+    from hdoc.dal.users import UsersTable
+    from hdoc.local.fake_github_oauth import stable_id
+
+    payload = id_token.split(".")[1]
+    sub = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    users = UsersTable(runtime.table_name("UsersTable"))
+    users.link_github(sub, stable_id(login), login, datetime.now(UTC))
 
 
 def problem_response(status: HTTPStatus, detail: str, headers: dict[str, str] | None = None) -> Response:
@@ -191,13 +204,19 @@ class LocalGateway:
             return problem_response(HTTPStatus.BAD_GATEWAY, "The function behind this route failed.")
 
     def token(self, request: Request) -> Response:
-        """An ID token for an email, creating and confirming the user if needed (hdoc token)."""
+        """An ID token for an email, creating and confirming the user if needed, and with `github`,
+        its account linked to that GitHub login as the OAuth flow would (hdoc token)."""
         assert self.runtime.cognito is not None
         asked = request.get_json(silent=True) or {}
+        login = asked.get("github")
+        if login is not None and not (isinstance(login, str) and is_valid_username(login)):
+            return problem_response(HTTPStatus.BAD_REQUEST, f"'github' must be {USERNAME_RULE}.")
         try:
             token = self.runtime.cognito.id_token(str(asked.get("email", "")), admin=bool(asked.get("admin")))
         except (ValueError, LookupError) as error:
             return problem_response(HTTPStatus.BAD_REQUEST, str(error))
+        if login is not None:
+            link_local_github(self.runtime, token, login)
         return Response(json.dumps({"idToken": token}), content_type="application/json")
 
     def refresh(self, request: Request) -> Response:

@@ -10,7 +10,7 @@ from typing import Any
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import ProfileRecord, UsersTable
-from hdoc.logic.errors import InvalidParameterError, NotFoundError
+from hdoc.logic.errors import ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
 
 COMPLETE_SIGNUP = "You have no participant yet: complete signup with POST /signup."
@@ -38,6 +38,20 @@ def signup(
     """Make the caller a participant under their GitHub username."""
     now = now or datetime.now(UTC)
     username = request.github_username
+    account = users.get_account(caller.sub)
+    github = account.account.github if account else None
+    if github is None:
+        raise ForbiddenError(
+            "Link your GitHub account first (POST /me/github/link): only the owner of a GitHub "
+            "account can claim its username."
+        )
+    if github.login.lower() != username.lower():
+        raise ForbiddenError(
+            f"You can claim only the GitHub username you linked ({github.login}), not {username}."
+        )
+    username = github.login  # as GitHub spells it
+    if request.journey_repo is not None:
+        _own_repository(request.journey_repo, github.login)
     profile = Profile(
         id=username,
         name=request.name,
@@ -48,8 +62,18 @@ def signup(
         date_joined=now,
         timezone=request.timezone,
         journey_repo=request.journey_repo or f"{username}/100DaysOfCloud",
+        verified=True,
     )
-    return users.create_participant(caller.sub, caller.email, profile, now)
+    return users.create_participant(caller.sub, caller.email, profile, now, github_id=github.id)
+
+
+def _own_repository(journey_repo: str, login: str) -> None:
+    """A journey repository must be in the participant's own GitHub account."""
+    owner = journey_repo.split("/", 1)[0]
+    if owner.lower() != login.lower():
+        raise InvalidParameterError(
+            "journeyRepo", f"must be a repository of your own GitHub account: {login}/NAME"
+        )
 
 
 def me(users: UsersTable, caller: Caller) -> tuple[Me, int]:
@@ -75,6 +99,9 @@ def update_profile(
     account = users.get_account(caller.sub)
     if account is None or account.participant_pk is None:
         raise NotFoundError(COMPLETE_SIGNUP)
+    if changes.get("journeyRepo") is not None:
+        owner = account.account.github.login if account.account.github else account.participant_pk
+        _own_repository(changes["journeyRepo"], owner)
     return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
 
 

@@ -34,6 +34,11 @@ class Participant(ApiModel):
         None,
         description="How the last read of the journey went (ok, pending, not-found…); null before the first",
     )
+    verified: bool = Field(
+        False,
+        description="Claimed by the owner of this GitHub account, proven through GitHub (a linked "
+        "account); false for participants from before linking who have not linked yet",
+    )
 
 
 class RankedParticipant(Participant):

@@ -1,7 +1,7 @@
 // "/leaderboard": everyone with a score, highest first, with the API's ranks (1, 2, 2, 4).
 import { h, append, formatNumber, formatTime, time } from "../dom.js";
 import { get, query } from "../api.js";
-import { avatar, participantLink, loadMore, emptyNote } from "../components.js";
+import { avatar, participantLink, loadMore, emptyNote, verifiedMark } from "../components.js";
 import { myUsername } from "../me.js";
 
 const PAGE = 20;
@@ -12,7 +12,7 @@ function row(participant, mine) {
     "tr",
     { class: isMine ? "mine" : null, "aria-current": isMine ? "true" : null, dataset: { username: participant.id } },
     h("td", { class: "num" }, formatNumber(participant.rank)),
-    h("th", { scope: "row" }, h("span", { class: "who" }, avatar(participant, 32), participantLink(participant), isMine ? h("span", { class: "badge" }, "you") : null)),
+    h("th", { scope: "row" }, h("span", { class: "who" }, avatar(participant, 32), participantLink(participant), verifiedMark(participant), isMine ? h("span", { class: "badge" }, "you") : null)),
     h("td", { class: "num" }, formatNumber(participant.score)),
     h("td", { class: "num" }, `${participant.daysCompleted}/100`),
     h("td", { class: "num streak" }, formatNumber(participant.githubStreak)),

@@ -1,7 +1,7 @@
 // "/u/{username}": a participant, their numbers, every day of their journey, and their articles.
 import { h, append, formatNumber, formatTime, formatDate, time, plural } from "../dom.js";
 import { get, enc, query } from "../api.js";
-import { avatar, articleCard, emptyNote, rulesLink, streakText } from "../components.js";
+import { avatar, articleCard, emptyNote, rulesLink, streakText, verifiedMark } from "../components.js";
 import { openGraph } from "../app.js";
 
 const DAYS = 100;
@@ -119,6 +119,9 @@ export default async function profile(view, { params: [username], title, signal 
         {},
         h("h1", {}, participant.name),
         h("p", { class: "meta" }, `@${participant.id} · joined `, time(participant.dateJoined)),
+        participant.verified
+          ? h("p", {}, verifiedMark(participant, { long: true }))
+          : h("p", { class: "meta unverified" }, "Not verified: this participant has not linked their GitHub account yet."),
         links(participant),
       ),
     ),
