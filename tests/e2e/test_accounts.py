@@ -259,3 +259,27 @@ def test_concurrent_callers_each_see_their_own_account(accounts_api):
     with ThreadPoolExecutor(max_workers=12) as pool:
         for _ in range(3):
             assert all(seen == expected for seen, expected in pool.map(whose, people))
+
+
+def test_a_participant_from_before_linking_is_verified_once_its_owner_links(accounts_api):
+    api, me, name = accounts_api, token(accounts_api), username()
+    link_local_github(api.runtime, me, name)
+    assert claim(api, me, name).status_code == 201
+    users = UsersTable(api.runtime.table_name("UsersTable"))
+    sub = call(api, "GET", "/me", me).json()["account"]["id"]
+    # As it was before linking existed: no link, not verified
+    users._table.update_item(
+        Key={"pk": name.lower()},
+        UpdateExpression="SET verified = :no REMOVE githubId",
+        ExpressionAttributeValues={":no": False},
+    )
+    users._table.update_item(
+        Key={"pk": f"account#{sub}"}, UpdateExpression="REMOVE githubId, githubLogin, githubLinkedAt"
+    )
+    assert call(api, "GET", f"/users/{name}").json()["verified"] is False
+
+    link_local_github(api.runtime, me, name)
+    assert call(api, "GET", f"/users/{name}").json()["verified"] is True
+
+    link_local_github(api.runtime, me, username())  # another GitHub account proves nothing about the name
+    assert call(api, "GET", f"/users/{name}").json()["verified"] is False

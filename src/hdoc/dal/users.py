@@ -379,6 +379,26 @@ class UsersTable:
                 }
             },
         ]
+        participant_pk = current.participant_pk if current else None
+        if participant_pk is not None:
+            # The participant is verified when its username is the linked login (an owner who linked
+            # after claiming); a link to another GitHub account proves nothing about its name.
+            proven = participant_pk == login.lower()
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": {"pk": participant_pk},
+                        "UpdateExpression": "SET verified = :proven, githubId = :id",
+                        "ConditionExpression": "accountSub = :sub",
+                        "ExpressionAttributeValues": {
+                            ":proven": proven,
+                            ":id": github_id if proven else None,
+                            ":sub": sub,
+                        },
+                    }
+                }
+            )
         if previous and previous.id != github_id:
             items.append(
                 {

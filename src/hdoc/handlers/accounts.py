@@ -198,7 +198,7 @@ def github_app() -> GitHubOAuthApp:
     "/me/github/link",
     summary="Start linking your GitHub account: GitHub's page to send you to",
     tags=["account"],
-    responses=documented_responses(GitHubLinkStart, 400, 401, 502),
+    responses=documented_responses(GitHubLinkStart, 400, 401, 413, 415, 502),
 )
 def start_github_link(request: Annotated[GitHubLinkRequest, Body()]) -> GitHubLinkStart:
     return github_link.start_link(
@@ -215,7 +215,7 @@ def start_github_link(request: Annotated[GitHubLinkRequest, Body()]) -> GitHubLi
     "/me/github/callback",
     summary="Finish linking: the code and state GitHub sent you back with",
     tags=["account"],
-    responses=documented_responses(GitHubLink, 400, 401, 409, 502, 504),
+    responses=documented_responses(GitHubLink, 400, 401, 409, 413, 415, 502, 504),
 )
 def finish_github_link(callback: Annotated[GitHubCallback, Body()]) -> GitHubLink:
     return github_link.finish_link(users_table(), github_app, caller(), callback, datetime.now(UTC))
