@@ -33,6 +33,7 @@ def make_participant(username: str, score: int = 0, longest_streak: int = 0, **c
         "date_joined": datetime(2026, 1, 1, tzinfo=UTC),
         "score": score,
         "longest_streak": longest_streak,
+        "verified": True,  # claimed through a linked GitHub account, so ranked on the leaderboard
     }
     return Participant(**{**fields, **changes})
 

@@ -283,3 +283,28 @@ def test_a_participant_from_before_linking_is_verified_once_its_owner_links(acco
 
     link_local_github(api.runtime, me, username())  # another GitHub account proves nothing about the name
     assert call(api, "GET", f"/users/{name}").json()["verified"] is False
+
+
+def test_only_verified_participants_are_ranked(accounts_api):
+    api, me, name = accounts_api, token(accounts_api), username()
+    link_local_github(api.runtime, me, name)
+    assert claim(api, me, name).status_code == 201
+
+    def ranked() -> list[str]:
+        everyone, cursor = [], None
+        for _ in range(50):
+            page = call(
+                api, "GET", "/leaderboard", params={"limit": 100, **({"cursor": cursor} if cursor else {})}
+            )
+            everyone += [person["id"] for person in page.json()["items"]]
+            cursor = page.json()["nextCursor"]
+            if not cursor:
+                return everyone
+        raise AssertionError("too many pages")
+
+    assert name in ranked()
+    link_local_github(api.runtime, me, username())  # the account now proves another GitHub account
+    assert name not in ranked()
+    assert call(api, "GET", f"/users/{name}").json()["verified"] is False  # still a participant
+    link_local_github(api.runtime, me, name)
+    assert name in ranked()

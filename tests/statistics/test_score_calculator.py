@@ -174,3 +174,15 @@ def test_the_statistics_stream_reaches_the_calculator_as_the_templates_event_sou
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
     assert len(messages) == 1
     assert '"batchSize": 1' in messages[0]["Body"]
+
+
+def test_an_unverified_participant_is_scored_but_kept_off_the_leaderboard(calculator, users):
+    users.put_many([(make_participant("ursula", score=0, verified=False), REACHED)])
+    assert deliver(calculator, record(1, statistics_image("ursula", 1, 500))) == []
+    ursula = users.get("ursula")
+    assert ursula is not None
+    assert ursula.participant.score == 500  # the profile shows the score
+    assert ursula.leaderboard_key.startswith(f"{10**12 - 1 - 500:012d}#")  # its place, were it verified
+    leaders, _ = users.page(LEADERBOARD_INDEX, 100)
+    assert "ursula" not in [leader.pk for leader in leaders]
+    assert "ana" in [leader.pk for leader in leaders]  # the verified one next to it is ranked

@@ -2,7 +2,9 @@
 
 Participants are keyed by their lower-cased GitHub username (`pk`). Every participant also carries
 `participantList`, the partition of three sparse indexes, each answering one listing with one Query:
-ByUsername (sort: pk), Leaderboard (sort: leaderboardKey) and Recent (sort: joinedKey).
+ByUsername (sort: pk), Leaderboard (sort: leaderboardKey) and Recent (sort: joinedKey). Every
+participant has its place in the ranking (`rankKey`); only verified participants also carry it as
+`leaderboardKey`, so the Leaderboard index ranks them alone.
 
 Accounts (Cognito users) are keyed `account#{sub}` (no username contains '#'), and name the
 participant they own; the participant names its account in `accountSub`. Both links are written in
@@ -112,7 +114,7 @@ def _to_record(item: dict[str, Any]) -> ParticipantRecord:
     return ParticipantRecord(
         pk=fields["pk"],
         participant=Participant.model_validate(fields),
-        leaderboard_key=fields["leaderboardKey"],
+        leaderboard_key=fields.get("rankKey") or fields["leaderboardKey"],
         joined_key=fields["joinedKey"],
     )
 
@@ -165,14 +167,17 @@ def to_item(participant: Participant, score_reached_at: datetime) -> dict[str, A
     pk = participant.id.lower()
     item = participant.model_dump(by_alias=True, mode="json", exclude_none=True)
     item.pop("id")
+    rank_key = leaderboard_key(participant.score, participant.longest_streak, score_reached_at, pk)
     item.update(
         pk=pk,
         username=participant.id,
         participantList=PARTICIPANT_LIST,
         scoreReachedAt=timestamp(score_reached_at),
-        leaderboardKey=leaderboard_key(participant.score, participant.longest_streak, score_reached_at, pk),
+        rankKey=rank_key,
         joinedKey=joined_key(participant.date_joined, pk),
     )
+    if participant.verified:  # only verified participants are in the Leaderboard index
+        item["leaderboardKey"] = rank_key
     return item
 
 
@@ -265,28 +270,44 @@ class UsersTable:
         False when the participant is gone or already has statistics of this version or later: a
         repeated or older stream record changes nothing.
         """
-        names = {"#statsVersion": "statsVersion", "#list": "participantList"}
-        values: dict[str, Any] = {":v": stats_version, ":list": PARTICIPANT_LIST}
+        names = {"#statsVersion": "statsVersion", "#list": "participantList", "#verified": "verified"}
+        values: dict[str, Any] = {":v": stats_version, ":list": PARTICIPANT_LIST, ":yes": True}
         sets = ["#statsVersion = :v"]
         for index, (name, value) in enumerate(sorted(fields.items())):
             names[f"#f{index}"] = name
             values[f":f{index}"] = value
             sets.append(f"#f{index} = :f{index}")
-        try:
-            self._table.update_item(
-                Key={"pk": pk},
-                UpdateExpression="SET " + ", ".join(sets),
-                ConditionExpression=(
-                    "#list = :list AND (attribute_not_exists(#statsVersion) OR #statsVersion < :v)"
-                ),
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if _condition_failed(error):
-                return False
-            raise
-        return True
+        current = "#list = :list AND (attribute_not_exists(#statsVersion) OR #statsVersion < :v)"
+        ranked = "rankKey" in fields
+        if ranked:
+            names["#leaderboardKey"] = "leaderboardKey"
+        # A verified participant is ranked on the leaderboard; one who is not stays off it. Whether
+        # they are is read by the conditions, so that a record costs one write for the verified.
+        attempts = [
+            (sets + (["#leaderboardKey = :f_rank"] if ranked else []), f"{current} AND #verified = :yes"),
+            (sets, f"{current} AND (attribute_not_exists(#verified) OR #verified <> :yes)"),
+        ]
+        if ranked:
+            values[":f_rank"] = fields["rankKey"]
+        for assignments, condition in attempts:
+            expression = "SET " + ", ".join(assignments)
+            if ranked and assignments is sets:
+                expression += " REMOVE #leaderboardKey"
+            used = {name: value for name, value in values.items() if name in expression or name in condition}
+            try:
+                self._table.update_item(
+                    Key={"pk": pk},
+                    UpdateExpression=expression,
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={n: v for n, v in names.items() if n in expression + condition},
+                    ExpressionAttributeValues=used,
+                )
+            except ClientError as error:
+                if _condition_failed(error):
+                    continue
+                raise
+            return True
+        return False
 
     # -- accounts and the signed-in participant's own profile ----------------------------------------
 
@@ -384,17 +405,25 @@ class UsersTable:
             # The participant is verified when its username is the linked login (an owner who linked
             # after claiming); a link to another GitHub account proves nothing about its name.
             proven = participant_pk == login.lower()
+            # Verified, it joins the leaderboard at its place; not, it leaves it.
+            expression = (
+                "SET verified = :proven, githubId = :id, "
+                "leaderboardKey = if_not_exists(rankKey, leaderboardKey)"
+                if proven
+                else "SET verified = :proven, rankKey = if_not_exists(rankKey, leaderboardKey) "
+                "REMOVE githubId, leaderboardKey"
+            )
             items.append(
                 {
                     "Update": {
                         "TableName": self._table.name,
                         "Key": {"pk": participant_pk},
-                        "UpdateExpression": "SET verified = :proven, githubId = :id",
+                        "UpdateExpression": expression,
                         "ConditionExpression": "accountSub = :sub",
                         "ExpressionAttributeValues": {
                             ":proven": proven,
-                            ":id": github_id if proven else None,
                             ":sub": sub,
+                            **({":id": github_id} if proven else {}),
                         },
                     }
                 }

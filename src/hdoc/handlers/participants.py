@@ -78,6 +78,11 @@ def get_journey(username: Username) -> JourneyStatistics:
 @router.get(
     "/leaderboard",
     summary="The leaderboard, highest score first, with competition ranks",
+    description=(
+        "Only verified participants are ranked: those who claimed their username through a linked "
+        "GitHub account. Participants from before linking keep their profile (verified: false) and "
+        "join the leaderboard once they link."
+    ),
     tags=["participants"],
     responses=documented_responses(LeaderboardPage, 400),
 )

@@ -182,6 +182,7 @@ def demo_participants(
             status="active",
             avatar_image=f"https://github.com/{username}.png",
             date_joined=joined,
+            verified=True,  # demo participants claimed their names through GitHub
             score=points.total,
             longest_streak=longest_streak,
         )

@@ -44,6 +44,6 @@ def standing(image: StatisticsImage) -> dict[str, Any]:
         twitterScore=image.twitter_score or 0,
         twitterStreak=image.twitter_streak or 0,
         scoreReachedAt=timestamp(image.score_reached_at),
-        leaderboardKey=leaderboard_key(image.score, longest, image.score_reached_at, image.pk),
+        rankKey=leaderboard_key(image.score, longest, image.score_reached_at, image.pk),
     )
     return fields
