@@ -308,3 +308,34 @@ def test_only_verified_participants_are_ranked(accounts_api):
     assert call(api, "GET", f"/users/{name}").json()["verified"] is False  # still a participant
     link_local_github(api.runtime, me, name)
     assert name in ranked()
+
+
+def test_an_admin_releases_a_username_held_by_a_participant_that_is_not_verified(accounts_api, caplog):
+    api, squatter, owner, admin = (
+        accounts_api,
+        token(accounts_api),
+        token(accounts_api),
+        token(accounts_api, admin=True),
+    )
+    name = username()
+    link_local_github(api.runtime, squatter, name)
+    assert claim(api, squatter, name).status_code == 201
+    link_local_github(api.runtime, squatter, username())  # the squatter's link to the name is gone
+    path = f"/admin/participants/{name.upper()}"
+
+    assert call(api, "DELETE", path, squatter).status_code == 403  # admins only
+    link_local_github(api.runtime, owner, name)
+    assert claim(api, owner, name).status_code == 409  # held
+
+    with caplog.at_level("INFO"):
+        released = call(api, "DELETE", path, admin)
+    assert released.status_code == 204
+    assert call(api, "GET", f"/users/{name}").status_code == 404
+    assert call(api, "GET", "/me", squatter).status_code == 404  # the account stays, without participant
+    assert claim(api, owner, name).status_code == 201  # the GitHub account's owner claims it
+    assert any("released" in record.getMessage() for record in caplog.records)
+
+    verified = call(api, "DELETE", path, admin)
+    assert verified.status_code == 409
+    assert "verified" in verified.json()["detail"]
+    assert call(api, "DELETE", "/admin/participants/nobody-at-all", admin).status_code == 404

@@ -453,6 +453,47 @@ class UsersTable:
             raise ConflictError("Your account changed at the same time; please link again.") from error
         return link
 
+    def release_participant(self, pk: str) -> bool:
+        """Delete a participant that is not verified and free its username; its account stays, with
+        no participant. False when there is no such participant; ConflictError when it is verified."""
+        record = self.get_profile(pk)
+        if record is None:
+            return False
+        items: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": self._table.name,
+                    "Key": {"pk": pk},
+                    "ConditionExpression": (
+                        "attribute_exists(pk) AND (attribute_not_exists(verified) OR verified <> :yes)"
+                    ),
+                    "ExpressionAttributeValues": {":yes": True},
+                }
+            }
+        ]
+        if record.account_sub:
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": {"pk": account_key(record.account_sub)},
+                        "UpdateExpression": "REMOVE participant",
+                        "ConditionExpression": "attribute_not_exists(participant) OR participant = :pk",
+                        "ExpressionAttributeValues": {":pk": pk},
+                    }
+                }
+            )
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            raise ConflictError(
+                f"{record.profile.id} is verified: its owner proved the GitHub account is theirs, so the "
+                "username cannot be released."
+            ) from error
+        return True
+
     def get_account(self, sub: str) -> AccountRecord | None:
         item = self._table.get_item(Key={"pk": account_key(sub)}).get("Item")
         return None if item is None else _to_account(item)

@@ -15,7 +15,13 @@ from botocore.exceptions import ClientError
 
 from hdoc import aws
 from hdoc.dal.users import ProfileRecord
-from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
+from hdoc.handlers.api import (
+    UsernamePath,
+    build_resolver,
+    current_event,
+    documented_responses,
+    lambda_handler_for,
+)
 from hdoc.handlers.tables import articles_table, statistics_table, users_table
 from hdoc.logic import accounts, github_link
 from hdoc.logic.accounts import Caller
@@ -232,6 +238,22 @@ def get_github_link() -> GitHubLink:
     if account is None or account.account.github is None:
         raise NotFoundError("No GitHub account is linked to yours: link one with POST /me/github/link.")
     return account.account.github
+
+
+@router.delete(
+    "/admin/participants/<username>",
+    summary="Admins: release a username held by a participant that is not verified",
+    description=(
+        "For a username squatted before linking existed, or whose account's GitHub link is gone: the "
+        "participant, its articles and statistics are deleted and the username can be claimed by the "
+        "owner of the GitHub account. A verified participant cannot be released (409)."
+    ),
+    tags=["account"],
+    responses=documented_responses(None, 400, 401, 403, 404, 409, status=204),
+)
+def release_participant(username: UsernamePath) -> Response[None]:
+    accounts.release(users_table(), articles_table(), statistics_table(), caller(), username)
+    return Response(status_code=204, body=None)
 
 
 lambda_handler = lambda_handler_for(lambda: build_resolver(router))

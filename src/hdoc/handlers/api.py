@@ -11,12 +11,13 @@ import contextvars
 import functools
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -32,7 +33,7 @@ from hdoc.logic.errors import (
     UnauthorizedError,
     UpstreamError,
 )
-from hdoc.logic.usernames import USERNAME_RULE
+from hdoc.logic.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULE
 from hdoc.models.article import BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from hdoc.observability import logger, tracer
@@ -53,6 +54,16 @@ def current_event() -> dict[str, Any]:
 MAX_BODY_BYTES = 16 * 1024
 
 # What each request parameter accepts, in words a person can act on.
+UsernamePath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=USERNAME_MAX_LENGTH,
+        pattern=USERNAME_PATTERN,
+        description="GitHub username, in any case",
+    ),
+]
+
 PARAMETER_RULES = {
     "username": USERNAME_RULE,
     "githubUsername": USERNAME_RULE,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from hdoc.handlers.api import UsernamePath as Username
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
 from hdoc.handlers.tables import statistics_table, users_table
 from hdoc.logic import participants
 from hdoc.logic.cursors import MAX_CURSOR_LENGTH
 from hdoc.logic.journeys import journey_statistics
-from hdoc.logic.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN
 from hdoc.models.pages import LeaderboardPage, ParticipantPage
 from hdoc.models.participant import Participant
 from hdoc.models.statistics import JourneyStatistics
@@ -23,15 +23,6 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Items per page, 1 to 100
 Cursor = Annotated[
     str | None,
     Query(max_length=MAX_CURSOR_LENGTH, description="The nextCursor of the previous page"),
-]
-Username = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=USERNAME_MAX_LENGTH,
-        pattern=USERNAME_PATTERN,
-        description="GitHub username, in any case",
-    ),
 ]
 
 

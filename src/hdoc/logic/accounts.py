@@ -10,8 +10,9 @@ from typing import Any
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import ProfileRecord, UsersTable
-from hdoc.logic.errors import ForbiddenError, InvalidParameterError, NotFoundError
+from hdoc.logic.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
+from hdoc.observability import logger
 
 COMPLETE_SIGNUP = "You have no participant yet: complete signup with POST /signup."
 # Fields a participant may clear with null; the others always have a value.
@@ -148,3 +149,31 @@ def delete(
         # moment between the two deletions is removed here.
         statistics.delete(deleted)
     delete_sign_in(caller)
+
+
+def release(
+    users: UsersTable, articles: ArticlesTable, statistics: StatisticsTable, caller: Caller, username: str
+) -> None:
+    """An admin frees a username held by a participant that is not verified (its account's GitHub
+    link is gone, or it predates linking): the participant, its articles and statistics go; the
+    account stays. Logged with who did it."""
+    if not caller.is_admin:
+        raise ForbiddenError("Only admins can release a username.")
+    pk = username.lower()
+    record = users.get_profile(pk)
+    if record is None:
+        raise NotFoundError(f"No participant has the username {username}.")
+    if record.profile.verified:
+        raise ConflictError(
+            f"{record.profile.id} is verified: its owner proved the GitHub account is theirs, so the "
+            "username cannot be released."
+        )
+    for stored in articles.all_by_author(pk):
+        articles.delete(stored)
+    if not users.release_participant(pk):
+        raise NotFoundError(f"No participant has the username {username}.")
+    statistics.delete(pk)
+    logger.info(
+        "username released by an admin",
+        extra={"username": record.profile.id, "releasedBy": caller.sub, "releasedByEmail": caller.email},
+    )
