@@ -191,3 +191,56 @@ def test_github_may_only_send_people_back_to_the_website(api):
     )
     assert answer.status_code == 400
     assert answer.json()["invalidParams"][0]["name"] == "redirectUri"
+
+
+def test_a_participant_follows_its_github_rename_and_the_old_name_is_freed(api, github):
+    bearer = person(api)
+    assert link(api, github, bearer, "Renamer-Old").status_code == 200
+    assert (
+        requests.post(
+            f"{api.url}/signup",
+            headers=bearer,
+            json={"githubUsername": "renamer-old", "name": "Re Namer"},
+            timeout=30,
+        ).status_code
+        == 201
+    )
+    article = {"title": "Day 1", "body": "Hello.", "tags": ["aws"]}
+    written = requests.post(f"{api.url}/users/Renamer-Old/articles", headers=bearer, json=article, timeout=30)
+    assert written.status_code == 201
+    before = requests.get(f"{api.url}/users/renamer-old", timeout=30).json()
+
+    github.oauth.rename("Renamer-Old", "Renamer-New")
+    relinked = link(api, github, bearer, "Renamer-New")
+
+    assert relinked.status_code == 200, relinked.text
+    assert relinked.json()["login"] == "Renamer-New"
+    after = requests.get(f"{api.url}/users/renamer-new", timeout=30).json()
+    assert (after["id"], after["name"], after["dateJoined"], after["verified"]) == (
+        "Renamer-New",
+        "Re Namer",
+        before["dateJoined"],
+        True,
+    )
+    assert after["githubProfile"] == "https://github.com/Renamer-New"
+    assert requests.get(f"{api.url}/users/renamer-old", timeout=30).status_code == 404
+    me = requests.get(f"{api.url}/me", headers=bearer, timeout=30).json()
+    assert me["participant"]["journeyRepo"] == "Renamer-New/100DaysOfCloud"
+    articles = requests.get(f"{api.url}/articles", params={"author": "renamer-new"}, timeout=30).json()[
+        "items"
+    ]
+    assert [(item["id"], item["author"]) for item in articles] == [(written.json()["id"], "Renamer-New")]
+    assert (
+        requests.get(f"{api.url}/articles", params={"author": "renamer-old"}, timeout=30).json()["items"]
+        == []
+    )
+    # Someone who takes the old name on GitHub can claim it here
+    newcomer = person(api)
+    assert link(api, github, newcomer, "Renamer-Old").status_code == 200
+    claimed = requests.post(
+        f"{api.url}/signup",
+        headers=newcomer,
+        json={"githubUsername": "Renamer-Old", "name": "Second"},
+        timeout=30,
+    )
+    assert claimed.status_code == 201

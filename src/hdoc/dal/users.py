@@ -92,6 +92,7 @@ class ProfileRecord:
     profile: Profile
     version: int
     account_sub: str | None
+    github_id: int | None = None  # the GitHub account that proved the name, for a verified one
 
 
 def account_key(sub: str) -> str:
@@ -127,6 +128,7 @@ def _to_profile(item: dict[str, Any]) -> ProfileRecord:
         profile=Profile.model_validate(fields),
         version=int(fields.get("version", 1)),
         account_sub=fields.get("accountSub"),
+        github_id=fields.get("githubId"),
     )
 
 
@@ -452,6 +454,84 @@ class UsersTable:
                 ) from error
             raise ConflictError("Your account changed at the same time; please link again.") from error
         return link
+
+    def rename_participant(
+        self, sub: str, old_pk: str, github_id: int, login: str, now: datetime
+    ) -> GitHubLink:
+        """Move the account's participant to the login its GitHub account was renamed to (the same
+        numeric id): the same participant under the new name, the old name free. One transaction;
+        ConflictError when another participant holds the new name."""
+        item = self._table.get_item(Key={"pk": old_pk}, ConsistentRead=True).get("Item")
+        if item is None or item.get("accountSub") != sub or plain(item.get("githubId")) != github_id:
+            raise ConflictError("Your participant changed at the same time; please link again.")
+        old_name, new_pk = str(item["username"]), login.lower()
+        moved = {**item, "pk": new_pk, "username": login, "githubProfile": f"https://github.com/{login}"}
+        moved["version"] = int(plain(item.get("version", 1))) + 1
+        owner, _, repository = str(item.get("journeyRepo", f"{old_name}/100DaysOfCloud")).partition("/")
+        if owner.lower() == old_name.lower():  # GitHub renamed the repository's owner too
+            moved["journeyRepo"] = f"{login}/{repository}"
+        if item.get("avatarImage") == f"https://github.com/{old_name}.png":
+            moved["avatarImage"] = f"https://github.com/{login}.png"
+        for key in ("rankKey", "leaderboardKey", "joinedKey"):
+            if key in item:
+                moved[key] = str(item[key]).removesuffix(f"#{old_pk}") + f"#{new_pk}"
+        table = self._table.name
+        try:
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": table,
+                            "Item": moved,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Delete": {
+                            "TableName": table,
+                            "Key": {"pk": old_pk},
+                            "ConditionExpression": "accountSub = :sub AND githubId = :id",
+                            "ExpressionAttributeValues": {":sub": sub, ":id": github_id},
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": table,
+                            "Key": {"pk": account_key(sub)},
+                            "UpdateExpression": (
+                                "SET participant = :new, githubLogin = :login, githubLinkedAt = :now"
+                            ),
+                            "ConditionExpression": "participant = :old AND githubId = :id",
+                            "ExpressionAttributeValues": {
+                                ":new": new_pk,
+                                ":old": old_pk,
+                                ":login": login,
+                                ":now": timestamp(now),
+                                ":id": github_id,
+                            },
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": table,
+                            "Item": {"pk": f"{GITHUB_PREFIX}{github_id}", "accountSub": sub, "login": login},
+                            "ConditionExpression": "accountSub = :sub",
+                            "ExpressionAttributeValues": {":sub": sub},
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise ConflictError(
+                    f"You renamed your GitHub account to {login}, but another participant holds that name; "
+                    f"an admin can release it (DELETE /admin/participants/{login}), then link again."
+                ) from error
+            raise ConflictError("Your participant changed at the same time; please link again.") from error
+        return GitHubLink(id=github_id, login=login, linked_at=now)
 
     def release_participant(self, pk: str) -> bool:
         """Delete a participant that is not verified and free its username; its account stays, with

@@ -224,7 +224,15 @@ def start_github_link(request: Annotated[GitHubLinkRequest, Body()]) -> GitHubLi
     responses=documented_responses(GitHubLink, 400, 401, 409, 413, 415, 502, 504),
 )
 def finish_github_link(callback: Annotated[GitHubCallback, Body()]) -> GitHubLink:
-    return github_link.finish_link(users_table(), github_app, caller(), callback, datetime.now(UTC))
+    return github_link.finish_link(
+        users_table(),
+        articles_table(),
+        statistics_table(),
+        github_app,
+        caller(),
+        callback=callback,
+        now=datetime.now(UTC),
+    )
 
 
 @router.get(

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from hdoc.dal.users import LinkState, UsersTable
+from hdoc.dal.articles import ArticlesTable, StoredArticle
+from hdoc.dal.statistics import StatisticsTable
+from hdoc.dal.users import LinkState, ProfileRecord, UsersTable
 from hdoc.logic.accounts import Caller
 from hdoc.logic.errors import InvalidParameterError, UpstreamError
 from hdoc.models.account import GitHubCallback, GitHubLink, GitHubLinkStart
@@ -64,12 +66,16 @@ def start_link(
 
 def finish_link(
     users: UsersTable,
+    articles: ArticlesTable,
+    statistics: StatisticsTable,
     app: Callable[[], GitHubOAuthApp],
     caller: Caller,
+    *,
     callback: GitHubCallback,
     now: datetime,
 ) -> GitHubLink:
-    """Exchange GitHub's code for who the caller is on GitHub, and link their account to it."""
+    """Exchange GitHub's code for who the caller is on GitHub, and link their account to it; a
+    participant whose GitHub account was renamed moves to the new name."""
     link = users.take_link_state(callback.state, caller.sub, now)
     if link is None:
         raise InvalidParameterError(
@@ -89,4 +95,35 @@ def finish_link(
             f"GitHub could not confirm who you are ({error}); nothing was changed: link again in a moment.",
             timed_out=error.timed_out,
         ) from error
+    account = users.get_account(caller.sub)
+    participant_pk = account.participant_pk if account else None
+    record = users.get_profile(participant_pk) if participant_pk else None
+    if record is not None and record.github_id == identity.id and record.profile.id != identity.login:
+        return _renamed(
+            users, articles, statistics, caller, record, github_id=identity.id, login=identity.login, now=now
+        )
     return users.link_github(caller.sub, identity.id, identity.login, now)
+
+
+def _renamed(
+    users: UsersTable,
+    articles: ArticlesTable,
+    statistics: StatisticsTable,
+    caller: Caller,
+    record: ProfileRecord,
+    *,
+    github_id: int,
+    login: str,
+    now: datetime,
+) -> GitHubLink:
+    """The participant's GitHub account was renamed (same numeric id): the participant moves to the
+    new name, its articles follow, and its statistics are read afresh under it."""
+    old_pk = record.profile.id.lower()
+    if old_pk == login.lower():  # only the case changed: the key stays
+        return users.link_github(caller.sub, github_id, login, now)
+    link = users.rename_participant(caller.sub, old_pk, github_id, login, now)
+    for stored in articles.all_by_author(old_pk):
+        renamed = stored.article.model_copy(update={"author": login})
+        articles.replace(stored, StoredArticle(renamed, login.lower(), stored.feed_key))
+    statistics.delete(old_pk)
+    return link
