@@ -244,3 +244,19 @@ def test_a_participant_follows_its_github_rename_and_the_old_name_is_freed(api, 
         timeout=30,
     )
     assert claimed.status_code == 201
+
+
+def test_the_fake_answers_a_bad_exchange_as_github_does(github):
+    app = github.oauth.register_app("another-app", "right-secret")
+    asked = {"client_id": app.client_id, "redirect_uri": CALLBACK, "state": "s" * 20}
+    code = authorize(github, asked, "exchange-tester")["code"]
+    exchange = f"{github.url}/login/oauth/access_token"
+    headers = {"Accept": "application/json"}
+
+    def answer(**form: str) -> dict[str, str]:
+        sent = {"client_id": app.client_id, "client_secret": "right-secret", "code": code, **form}
+        return requests.post(exchange, data=sent, headers=headers, timeout=30).json()
+
+    assert answer(client_secret="wrong")["error"] == "incorrect_client_credentials"
+    assert answer(redirect_uri="http://localhost:5173/elsewhere")["error"] == "redirect_uri_mismatch"
+    assert answer(code="not-a-code")["error"] == "bad_verification_code"
