@@ -86,10 +86,12 @@ function breakdownTable(report) {
 function journeyStatus(journey) {
   if (journey.status === "ok") return null;
   const pending = journey.status === "pending";
+  const detail = journey.statusDetail || (pending ? "not read yet: hdoc reads every journey every hour" : `status: ${journey.status}`);
+  const sentence = `${detail.charAt(0).toUpperCase()}${detail.slice(1)}${/[.!?]$/.test(detail) ? "" : "."}`;
   return h(
     "div",
     { class: pending ? "notice" : "notice warning", role: "note" },
-    h("p", {}, h("strong", {}, pending ? "Not read yet. " : "The journey could not be read. "), journey.statusDetail || (pending ? "hdoc reads every journey every hour." : `Status: ${journey.status}.`)),
+    h("p", {}, pending ? null : h("strong", {}, "The journey could not be read. "), sentence),
   );
 }
 

@@ -24,7 +24,7 @@ function profileFields(participant = {}) {
     field({ name: "name", label: "Your name", value: participant.name, attributes: { required: true, maxlength: 100, autocomplete: "name" } }),
     field({ name: "twitterProfile", label: "Twitter/X handle (optional)", hint: "Without the @, e.g. jane_doe.", value: participant.twitterProfile, attributes: { autocomplete: "off", spellcheck: "false" } }),
     field({ name: "linkedinProfile", label: "LinkedIn profile (optional)", hint: "The part after linkedin.com/in/, e.g. jane-doe.", value: participant.linkedinProfile, attributes: { autocomplete: "off", spellcheck: "false" } }),
-    field({ name: "journeyRepo", label: "Journey repository (optional)", hint: "owner/name on GitHub; empty means {your username}/100DaysOfCloud.", value: participant.journeyRepo, attributes: { autocomplete: "off", spellcheck: "false" } }),
+    field({ name: "journeyRepo", label: "Journey repository (optional)", hint: "A repository of your own GitHub account (YOURNAME/NAME); empty means YOURNAME/100DaysOfCloud.", value: participant.journeyRepo, attributes: { autocomplete: "off", spellcheck: "false" } }),
     field({ name: "timezone", label: "Time zone (optional)", hint: "Where you write, e.g. Europe/Paris: it decides which day an entry counts on.", value: participant.timezone, attributes: { autocomplete: "off", spellcheck: "false" } }),
     field({ name: "avatarImage", label: "Avatar image URL (optional)", hint: "An https:// address; empty means your GitHub avatar.", type: "url", value: participant.avatarImage, attributes: { inputmode: "url" } }),
   ];
