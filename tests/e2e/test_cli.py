@@ -112,3 +112,24 @@ def test_hdoc_token_prints_an_id_token_the_api_accepts(empty_api, capsys):
 def test_hdoc_token_refuses_what_is_not_an_email(empty_api, capsys):
     assert main(["token", "--email", "not-an-email", "--server", empty_api.url]) == 2
     assert "email" in capsys.readouterr().err
+
+
+def test_hdoc_token_github_links_the_account_so_it_can_claim_that_name(empty_api, capsys):
+    assert (
+        main(["token", "--email", "linker@example.com", "--github", "Cli-Linked", "--server", empty_api.url])
+        == 0
+    )
+    bearer = {"Authorization": f"Bearer {capsys.readouterr().out.strip()}"}
+
+    linked = requests.get(f"{empty_api.url}/me/github", headers=bearer, timeout=10)
+    claimed = requests.post(
+        f"{empty_api.url}/signup",
+        headers=bearer,
+        json={"githubUsername": "cli-linked", "name": "Cli"},
+        timeout=10,
+    )
+
+    assert linked.json()["login"] == "Cli-Linked"
+    assert (claimed.status_code, claimed.json()["verified"]) == (201, True)
+    assert main(["token", "--email", "x@example.com", "--github=-bad-", "--server", empty_api.url]) == 2
+    assert "'github' must be a GitHub username" in capsys.readouterr().err
