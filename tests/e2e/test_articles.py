@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -269,3 +270,67 @@ def test_field_problems_say_the_rule_in_words_not_a_pattern(articles_api):
     reasons = {param["name"]: param["reason"] for param in answer.json()["invalidParams"]}
     assert reasons["tags.1"] == "must be 2 to 30 lower-case letters, digits or hyphens"
     assert reasons["body"] == "must be Markdown of 1 byte to 100 KB"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": "Day 1\x07 beep"}, "title"),
+        ({"title": "Two\nlines"}, "title"),
+        ({"description": "nul \x00 here"}, "description"),
+        ({"body": "escape \x1b[31m red"}, "body"),
+        ({"body": "lone \ud800 surrogate"}, "body"),
+        ({"coverImage": "https://example.com/a\x01.png"}, "coverImage"),
+    ],
+)
+def test_control_characters_are_refused_in_every_text_field(articles_api, change, field):
+    bearer, name = participant(articles_api)
+    sent = json.dumps(
+        {**article(["aws"]), **change}
+    )  # lone surrogates as JSON escapes, as a client sends them
+    answer = call(
+        articles_api,
+        "POST",
+        f"/users/{name}/articles",
+        bearer,
+        data=sent,
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400, answer.text
+    assert field in [param["name"] for param in answer.json()["invalidParams"]]
+    assert call(articles_api, "GET", "/articles", params={"author": name}).json()["items"] == []
+
+
+def test_tabs_and_line_breaks_stay_welcome_in_bodies_and_descriptions(articles_api):
+    bearer, name = participant(articles_api)
+    answer = publish(
+        articles_api, bearer, name, ["aws"], body="line one\n\tindented\r\nline three", description="a\nb"
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def test_the_feed_stays_valid_xml_whatever_was_stored():
+    from datetime import UTC, datetime
+
+    from hdoc.logic.feeds import atom_feed
+    from hdoc.models.article import Article
+
+    moment = datetime(2026, 3, 1, tzinfo=UTC)
+    stored = Article.model_construct(  # as if written before the rule, straight into the table
+        id="01J00000000000000000000000",
+        slug="s",
+        title="Bad\x00title\x1b",
+        description="\x07described",
+        tags=["aws"],
+        author="someone",
+        created_at=moment,
+        updated_at=moment,
+        reading_time_minutes=1,
+        body="b",
+        body_html="<p>\x0bbody</p>",
+        cover_image=None,
+        canonical_url=None,
+    )
+    feed = feedparser.parse(atom_feed([stored], "https://site.example", "https://site.example/feed", None))
+    assert not feed.bozo
+    assert feed.entries[0].title == "Badtitle"

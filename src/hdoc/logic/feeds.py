@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from xml.etree import ElementTree
@@ -9,6 +10,8 @@ from xml.etree import ElementTree
 from hdoc.models.article import Article
 
 ATOM = "http://www.w3.org/2005/Atom"
+# What XML 1.0 cannot hold: a feed writer that copies it makes a feed no reader can parse.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 
 
@@ -17,15 +20,17 @@ def _timestamp(moment: datetime) -> str:
 
 
 def atom_feed(articles: Sequence[Article], site: str, feed_url: str, tag: str | None) -> str:
-    """The feed document; every piece of user text is escaped by the XML writer."""
+    """The feed document; every piece of user text is escaped by the XML writer, and anything XML
+    cannot hold (control characters, lone surrogates) is left out, whatever was stored."""
     ElementTree.register_namespace("", ATOM)
 
     def element(
         parent: ElementTree.Element, name: str, text: str | None = None, **attributes: str
     ) -> ElementTree.Element:
-        child = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
+        safe = {key: _NOT_XML.sub("", value) for key, value in attributes.items()}
+        child = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", safe)
         if text is not None:
-            child.text = text
+            child.text = _NOT_XML.sub("", text)
         return child
 
     feed = ElementTree.Element(f"{{{ATOM}}}feed")

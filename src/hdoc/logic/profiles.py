@@ -59,7 +59,7 @@ def _journey_repo(value: str) -> str:
 
 
 def _avatar(value: str) -> str:
-    if len(value) > 2048 or not _URL.fullmatch(value):
+    if len(value) > 2048 or not _URL.fullmatch(value) or not value.isprintable():
         raise ValueError(f"must be {AVATAR_RULE}")
     return value
 

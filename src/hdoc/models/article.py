@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from hdoc.models.base import ApiModel, RequestModel
 from hdoc.models.pages import Page
+from hdoc.models.text import one_line, plain_text
 
 TAG_PATTERN = r"^[a-z0-9-]{2,30}$"
 TAG_RULE = "2 to 30 lower-case letters, digits or hyphens"
@@ -20,13 +21,13 @@ ARTICLE_ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
 def _title(value: str) -> str:
     if not value.strip():
         raise ValueError("must be 1 to 150 characters, not only spaces")
-    return value.strip()
+    return one_line(value.strip())
 
 
 def _body(value: str) -> str:
-    if not 1 <= len(value.encode("utf-8")) <= BODY_MAX_BYTES:
+    if not 1 <= len(value.encode("utf-8", errors="surrogatepass")) <= BODY_MAX_BYTES:
         raise ValueError(f"must be Markdown of 1 byte to {BODY_MAX_BYTES // 1024} KB")
-    return value
+    return plain_text(value)
 
 
 def _distinct(tags: list[str]) -> list[str]:
@@ -40,7 +41,7 @@ def _https(value: str) -> str:
         len(value) > 2048
         or not value.startswith("https://")
         or len(value) < 12
-        or any(c.isspace() for c in value)
+        or any(c.isspace() or not c.isprintable() for c in value)
     ):
         raise ValueError("must be an https:// URL of at most 2,048 characters")
     return value
@@ -54,7 +55,7 @@ class ArticleRequest(RequestModel):
     """What an author writes: POST /users/{username}/articles and PUT /articles/{id}."""
 
     title: Annotated[str, Field(min_length=1, max_length=150), AfterValidator(_title)]
-    description: Annotated[str, Field(max_length=300)] = ""
+    description: Annotated[str, Field(max_length=300), AfterValidator(plain_text)] = ""
     body: Annotated[str, Field(min_length=1, max_length=BODY_MAX_BYTES), AfterValidator(_body)]
     tags: Annotated[list[Tag], Field(min_length=1, max_length=4), AfterValidator(_distinct)]
     cover_image: HttpsUrl | None = None
