@@ -316,7 +316,8 @@ def lambda_handler_for(
     resolver = functools.cache(build)
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-    @tracer.capture_lambda_handler
+    # Responses (e-mail addresses in /me and /me/export) never go to X-Ray, where DELETE /me cannot reach.
+    @tracer.capture_lambda_handler(capture_response=False)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _current_event.set(event)
         early = _early_problem(event, max_body_bytes)
