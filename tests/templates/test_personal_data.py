@@ -28,3 +28,36 @@ def test_no_function_sends_its_responses_to_x_ray():
         assert variables["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false", stack
     source = (ROOT / "src" / "hdoc" / "handlers" / "api.py").read_text()
     assert "@tracer.capture_lambda_handler(capture_response=False)" in source
+
+
+def test_each_github_secret_is_readable_by_its_own_function_alone():
+    for stack, secret, role in (
+        (ROOT / "stacks" / "stats.yaml", "GitHubTokenSecret", "RefreshBatchFunctionRole"),
+        (ROOT / "stacks" / "api.yaml", "GitHubOAuthSecret", "AccountsFunctionRole"),
+    ):
+        (policy,) = resources(stack, "AWS::SecretsManager::ResourcePolicy").values()
+        properties = policy["Properties"]
+        assert properties["SecretId"] == {"Ref": secret}
+        (statement,) = properties["ResourcePolicy"]["Statement"]
+        assert (statement["Effect"], statement["Principal"], statement["Action"]) == (
+            "Deny",
+            "*",
+            "secretsmanager:GetSecretValue",
+        )
+        assert statement["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {"Fn::GetAtt": [role, "Arn"]}}}
+
+
+def test_the_github_token_is_sent_over_https_only():
+    import re
+
+    accepted = ["https://api.github.com", "https://ghe.example.org/api/v3", "http://127.0.0.1:34567"]
+    refused = ["http://api.github.com", "http://localhost.evil.example", "ftp://ghe.example", "https://"]
+    for stack, names in (
+        (ROOT / "template.yaml", ["GitHubApiUrl", "GitHubWebUrl"]),
+        (ROOT / "stacks" / "stats.yaml", ["GitHubApiUrl"]),
+        (ROOT / "stacks" / "api.yaml", ["GitHubApiUrl", "GitHubWebUrl"]),
+    ):
+        for name in names:
+            pattern = re.compile(load_template(stack)["Parameters"][name]["AllowedPattern"])
+            assert all(pattern.fullmatch(url) for url in accepted), (stack, name)
+            assert not any(pattern.fullmatch(url) for url in refused), (stack, name)
