@@ -334,3 +334,16 @@ def test_the_feed_stays_valid_xml_whatever_was_stored():
     feed = feedparser.parse(atom_feed([stored], "https://site.example", "https://site.example/feed", None))
     assert not feed.bozo
     assert feed.entries[0].title == "Badtitle"
+
+
+def test_an_admins_deletion_is_logged_with_who_what_and_when(articles_api, caplog):
+    author, name = participant(articles_api)
+    admin, _ = participant(articles_api, admin=True)
+    article_id = publish(articles_api, author, name, ["aws"]).json()["id"]
+    with caplog.at_level("INFO"):
+        assert call(articles_api, "DELETE", f"/articles/{article_id}", admin).status_code == 204
+    (record,) = [record for record in caplog.records if record.getMessage() == "article deleted by an admin"]
+    assert (record.articleId, record.author) == (article_id, name)
+    admin_sub = call(articles_api, "GET", "/me/export", admin).json()["account"]["id"]
+    assert record.deletedBy == admin_sub  # who
+    assert record.created > 0  # when

@@ -61,3 +61,8 @@ def test_the_github_token_is_sent_over_https_only():
             pattern = re.compile(load_template(stack)["Parameters"][name]["AllowedPattern"])
             assert all(pattern.fullmatch(url) for url in accepted), (stack, name)
             assert not any(pattern.fullmatch(url) for url in refused), (stack, name)
+
+
+def test_the_api_access_log_names_the_signed_in_caller():
+    api = resources(ROOT / "stacks" / "api.yaml", "AWS::Serverless::Api")["RestApi"]["Properties"]
+    assert '"caller":"$context.authorizer.claims.sub"' in api["AccessLogSetting"]["Format"]

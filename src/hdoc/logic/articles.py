@@ -25,6 +25,7 @@ from hdoc.logic.errors import ForbiddenError, InvalidParameterError, NotFoundErr
 from hdoc.logic.markdown import render_markdown
 from hdoc.logic.usernames import username_key
 from hdoc.models.article import Article, ArticlePage, ArticleRequest, TagPage
+from hdoc.observability import logger
 
 WORDS_PER_MINUTE = 200
 _WORD = re.compile(r"\w+")
@@ -132,6 +133,17 @@ def delete(users: UsersTable, articles: ArticlesTable, caller: Caller, article_i
         if stored.author_key != author_key:
             raise ForbiddenError("Only the author or an admin can delete this article.")
     articles.delete(stored)
+    if caller.is_admin:  # who deleted what, and when (the log line's time), for the audit
+        logger.info(
+            "article deleted by an admin",
+            extra={
+                "articleId": stored.article.id,
+                "author": stored.article.author,
+                "title": stored.article.title,
+                "deletedBy": caller.sub,
+                "deletedByEmail": caller.email,
+            },
+        )
 
 
 def listing(
