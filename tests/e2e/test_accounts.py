@@ -339,3 +339,15 @@ def test_an_admin_releases_a_username_held_by_a_participant_that_is_not_verified
     assert verified.status_code == 409
     assert "verified" in verified.json()["detail"]
     assert call(api, "DELETE", "/admin/participants/nobody-at-all", admin).status_code == 404
+
+
+def test_a_person_changes_their_profile_at_most_thirty_times_an_hour(accounts_api):
+    api, me = accounts_api, token(accounts_api)
+    signup(api, me, username())
+    edits = [call(api, "PATCH", "/me", me, json={"name": f"Name {n}"}).status_code for n in range(30)]
+    refused = call(api, "PATCH", "/me", me, json={"name": "One Too Many"})
+
+    assert edits == [200] * 30
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert call(api, "GET", "/me", me).json()["participant"]["name"] == "Name 29"

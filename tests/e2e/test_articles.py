@@ -347,3 +347,18 @@ def test_an_admins_deletion_is_logged_with_who_what_and_when(articles_api, caplo
     admin_sub = call(articles_api, "GET", "/me/export", admin).json()["account"]["id"]
     assert record.deletedBy == admin_sub  # who
     assert record.created > 0  # when
+
+
+def test_a_person_publishes_at_most_ten_articles_a_day(articles_api):
+    bearer, name = participant(articles_api)
+    published = [publish(articles_api, bearer, name, ["aws"]).status_code for _ in range(10)]
+    refused = publish(articles_api, bearer, name, ["aws"])
+
+    assert published == [201] * 10
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 24 * 3600
+    assert "10 articles a day" in refused.json()["detail"]
+    listed = call(articles_api, "GET", "/articles", params={"author": name, "limit": 20}).json()["items"]
+    assert len(listed) == 10  # the refused one was not written
+    other, other_name = participant(articles_api)
+    assert publish(articles_api, other, other_name, ["aws"]).status_code == 201  # a quota per person

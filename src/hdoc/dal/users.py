@@ -36,6 +36,7 @@ PARTICIPANT_LIST = "participants"
 ACCOUNT_PREFIX = "account#"
 GITHUB_PREFIX = "github#"
 LINK_STATE_PREFIX = "githublink#"
+QUOTA_PREFIX = "quota#"
 BY_USERNAME_INDEX = "ByUsername"
 LEADERBOARD_INDEX = "Leaderboard"
 RECENT_INDEX = "Recent"
@@ -532,6 +533,23 @@ class UsersTable:
                 ) from error
             raise ConflictError("Your participant changed at the same time; please link again.") from error
         return GitHubLink(id=github_id, login=login, linked_at=now)
+
+    def take_quota(self, key: str, limit: int, expires_at: datetime) -> bool:
+        """Count one use against `key` (a person's window of some kind of write), unless `limit`
+        uses were counted already; whether it was counted. The counter goes with DynamoDB's TTL."""
+        try:
+            self._table.update_item(
+                Key={"pk": f"{QUOTA_PREFIX}{key}"},
+                UpdateExpression="ADD used :one SET #ttl = :ttl",
+                ConditionExpression="attribute_not_exists(used) OR used < :limit",
+                ExpressionAttributeNames={"#ttl": "ttl"},
+                ExpressionAttributeValues={":one": 1, ":limit": limit, ":ttl": int(expires_at.timestamp())},
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
 
     def release_participant(self, pk: str) -> bool:
         """Delete a participant that is not verified and free its username; its account stays, with

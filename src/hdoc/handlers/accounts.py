@@ -142,7 +142,7 @@ def get_me() -> Response[Me]:
     "/me",
     summary="Change your profile (send If-Match so no update is lost)",
     tags=["account"],
-    responses=documented_responses(Profile, 400, 401, 404, 412, 413, 415),
+    responses=documented_responses(Profile, 400, 401, 404, 412, 413, 415, 429),
 )
 def patch_me(patch: Annotated[ProfilePatch, Body()], if_match: IfMatch = None) -> Response[Profile]:
     record = accounts.update_profile(users_table(), caller(), patch, expected_version(if_match))

@@ -37,7 +37,7 @@ AuthorFilter = Annotated[
     "/users/<username>/articles",
     summary="Publish an article as yourself",
     tags=["articles"],
-    responses=documented_responses(Article, 400, 401, 403, 404, 413, 415, status=201),
+    responses=documented_responses(Article, 400, 401, 403, 404, 413, 415, 429, status=201),
 )
 def create_article(username: Username, request: Annotated[ArticleRequest, Body()]) -> Response[Article]:
     article = articles.create(users_table(), articles_table(), caller(), username, request)

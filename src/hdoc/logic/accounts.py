@@ -10,6 +10,7 @@ from typing import Any
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import ProfileRecord, UsersTable
+from hdoc.logic import quotas
 from hdoc.logic.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
 from hdoc.observability import logger
@@ -103,6 +104,7 @@ def update_profile(
     if changes.get("journeyRepo") is not None:
         owner = account.account.github.login if account.account.github else account.participant_pk
         _own_repository(changes["journeyRepo"], owner)
+    quotas.spend(users, caller.sub, quotas.PROFILE_EDITS_PER_HOUR)
     return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
 
 

@@ -19,6 +19,7 @@ from hdoc.dal.articles import (
     feed_key,
 )
 from hdoc.dal.users import UsersTable
+from hdoc.logic import quotas
 from hdoc.logic.accounts import Caller
 from hdoc.logic.cursors import decode_cursor, encode_cursor
 from hdoc.logic.errors import ForbiddenError, InvalidParameterError, NotFoundError
@@ -84,6 +85,7 @@ def create(
     author_key, author = _owned_author(users, caller)
     if author_key != username_key(username):
         raise ForbiddenError(f"You can only post articles as yourself ({author}), not as {username}.")
+    quotas.spend(users, caller.sub, quotas.ARTICLES_PER_DAY)
     now = datetime.now(UTC)
     article = _article(str(ULID()), author, request, now, now)
     articles.create(StoredArticle(article, author_key, feed_key(article)))

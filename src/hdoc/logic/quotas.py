@@ -1,0 +1,35 @@
+"""Per-person quotas on writes, so that one signed-in person cannot flood the site or the bill:
+so many articles a day, so many profile edits an hour, counted in fixed windows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from hdoc.dal.users import UsersTable
+from hdoc.logic.errors import TooManyRequestsError
+
+
+@dataclass(frozen=True)
+class Quota:
+    kind: str
+    limit: int
+    window: timedelta
+    says: str  # "10 articles a day"
+
+
+ARTICLES_PER_DAY = Quota("articles", 10, timedelta(days=1), "10 articles a day")
+PROFILE_EDITS_PER_HOUR = Quota("profile-edits", 30, timedelta(hours=1), "30 profile changes an hour")
+
+
+def spend(users: UsersTable, sub: str, quota: Quota, now: datetime | None = None) -> None:
+    """Count one write of `quota`'s kind for the person; TooManyRequestsError (with how long until
+    the window ends) when they used it all."""
+    now = now or datetime.now(UTC)
+    seconds = quota.window.total_seconds()
+    window = math.floor(now.timestamp() / seconds)
+    ends = datetime.fromtimestamp((window + 1) * seconds, UTC)
+    if not users.take_quota(f"{quota.kind}#{sub}#{window}", quota.limit, ends):
+        retry_after = max(1, math.ceil((ends - now).total_seconds()))
+        raise TooManyRequestsError(f"You can make {quota.says}, and you have.", retry_after)
