@@ -66,3 +66,21 @@ def test_the_github_token_is_sent_over_https_only():
 def test_the_api_access_log_names_the_signed_in_caller():
     api = resources(ROOT / "stacks" / "api.yaml", "AWS::Serverless::Api")["RestApi"]["Properties"]
     assert '"caller":"$context.authorizer.claims.sub"' in api["AccessLogSetting"]["Format"]
+
+
+def test_a_firewall_on_the_api_stage_limits_each_ip_and_applies_awss_managed_rules():
+    stack = ROOT / "stacks" / "api.yaml"
+    (firewall,) = resources(stack, "AWS::WAFv2::WebACL").values()
+    rules = {rule["Name"]: rule for rule in firewall["Properties"]["Rules"]}
+    rate = rules["RequestsPerIp"]["Statement"]["RateBasedStatement"]
+    assert (rate["AggregateKeyType"], rate["Limit"]) == ("IP", {"Ref": "RequestsPerIpPer5Minutes"})
+    assert "Block" in rules["RequestsPerIp"]["Action"]
+    managed = {
+        rule["Statement"]["ManagedRuleGroupStatement"]["Name"]
+        for rule in rules.values()
+        if "OverrideAction" in rule
+    }
+    assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
+    (association,) = resources(stack, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["ApiFirewall", "Arn"]}
+    assert "${RestApi.Stage}" in association["Properties"]["ResourceArn"]["Fn::Sub"]
