@@ -72,9 +72,16 @@ def test_a_firewall_on_the_api_stage_limits_each_ip_and_applies_awss_managed_rul
     stack = ROOT / "stacks" / "api.yaml"
     (firewall,) = resources(stack, "AWS::WAFv2::WebACL").values()
     rules = {rule["Name"]: rule for rule in firewall["Properties"]["Rules"]}
-    rate = rules["RequestsPerIp"]["Statement"]["RateBasedStatement"]
-    assert (rate["AggregateKeyType"], rate["Limit"]) == ("IP", {"Ref": "RequestsPerIpPer5Minutes"})
-    assert "Block" in rules["RequestsPerIp"]["Action"]
+    viewer = rules["RequestsPerViewer"]["Statement"]["RateBasedStatement"]
+    assert (viewer["AggregateKeyType"], viewer["Limit"]) == (
+        "FORWARDED_IP",
+        {"Ref": "RequestsPerIpPer5Minutes"},
+    )
+    assert viewer["ForwardedIPConfig"]["HeaderName"] == "X-Forwarded-For"
+    address = rules["RequestsPerIp"]["Statement"]["RateBasedStatement"]
+    assert address["AggregateKeyType"] == "IP"
+    assert address["Limit"]["Fn::Sub"][0] == "${Limit}0"  # ten times the per-viewer limit
+    assert all("Block" in rules[name]["Action"] for name in ("RequestsPerViewer", "RequestsPerIp"))
     managed = {
         rule["Statement"]["ManagedRuleGroupStatement"]["Name"]
         for rule in rules.values()
