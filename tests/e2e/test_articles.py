@@ -362,3 +362,19 @@ def test_a_person_publishes_at_most_ten_articles_a_day(articles_api):
     assert len(listed) == 10  # the refused one was not written
     other, other_name = participant(articles_api)
     assert publish(articles_api, other, other_name, ["aws"]).status_code == 201  # a quota per person
+
+
+def test_an_admin_removed_from_the_group_loses_the_power_at_once(articles_api):
+    author, name = participant(articles_api)
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    admin = articles_api.runtime.cognito.id_token(email, admin=True)
+    article_id = publish(articles_api, author, name, ["aws"]).json()["id"]
+    pool = articles_api.runtime.cognito.only_pool()
+    articles_api.runtime.client("cognito-idp").admin_remove_user_from_group(
+        UserPoolId=pool.pool_id, Username=email, GroupName="admins"
+    )
+
+    answer = call(articles_api, "DELETE", f"/articles/{article_id}", admin)  # the token still says admin
+
+    assert answer.status_code == 403
+    assert call(articles_api, "GET", f"/articles/{article_id}").status_code == 200

@@ -91,3 +91,13 @@ def test_a_firewall_on_the_api_stage_limits_each_ip_and_applies_awss_managed_rul
     (association,) = resources(stack, "AWS::WAFv2::WebACLAssociation").values()
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["ApiFirewall", "Arn"]}
     assert "${RestApi.Stage}" in association["Properties"]["ResourceArn"]["Fn::Sub"]
+
+
+def test_cognito_keeps_the_old_email_until_the_new_one_is_verified_and_offers_totp_mfa():
+    (pool,) = resources(ROOT / "stacks" / "auth.yaml", "AWS::Cognito::UserPool").values()
+    properties = pool["Properties"]
+    assert properties["UserAttributeUpdateSettings"] == {
+        "AttributesRequireVerificationBeforeUpdate": ["email"]
+    }
+    assert properties["MfaConfiguration"] == {"Ref": "Mfa"}
+    assert load_template(ROOT / "template.yaml")["Parameters"]["Mfa"]["Default"] == "OPTIONAL"

@@ -61,13 +61,26 @@ def caller() -> Caller:
     claims: dict[str, Any] = (context.get("authorizer") or {}).get("claims") or {}
     if not claims.get("sub"):
         raise UnauthorizedError("Sign in first: send your ID token as 'Authorization: Bearer <token>'.")
-    groups = str(claims.get("cognito:groups") or "").strip("[]").replace(",", " ").split()
+    groups = set(str(claims.get("cognito:groups") or "").strip("[]").replace(",", " ").split())
+    username = str(claims.get("cognito:username") or claims["sub"])
+    if ADMINS in groups and not still_an_admin(username):
+        groups.discard(ADMINS)  # removed since the token was issued: no admin power left
     return Caller(
         sub=str(claims["sub"]),
         email=str(claims.get("email", "")),
-        username=str(claims.get("cognito:username") or claims["sub"]),
+        username=username,
         groups=frozenset(groups),
     )
+
+
+ADMINS = "admins"
+
+
+def still_an_admin(username: str) -> bool:
+    """Whether the user is in the admins group now, as the user pool says (a token says what was
+    true when it was issued, up to an hour ago)."""
+    answer = aws.cognito().admin_list_groups_for_user(UserPoolId=settings().user_pool_id, Username=username)
+    return any(group["GroupName"] == ADMINS for group in answer.get("Groups", []))
 
 
 def etag(version: int) -> str:
