@@ -37,6 +37,7 @@ ACCOUNT_PREFIX = "account#"
 GITHUB_PREFIX = "github#"
 LINK_STATE_PREFIX = "githublink#"
 QUOTA_PREFIX = "quota#"
+CONDITION_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason
 BY_USERNAME_INDEX = "ByUsername"
 LEADERBOARD_INDEX = "Leaderboard"
 RECENT_INDEX = "Recent"
@@ -189,6 +190,17 @@ class UsersTable:
 
     def __init__(self, table_name: str) -> None:
         self._table = aws.dynamodb().Table(table_name)
+
+    def _transact(self, items: list[dict[str, Any]]) -> list[str | None] | None:
+        """Write `items` in one transaction: None when it went through, else each item's
+        cancellation reason (CONDITION_FAILED for those whose condition failed)."""
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            return [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+        return None
 
     def get(self, pk: str) -> ParticipantRecord | None:
         """One participant by lower-cased username: a single GetItem."""
@@ -442,18 +454,14 @@ class UsersTable:
                     }
                 }
             )
-        try:
-            self._table.meta.client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+        reasons = self._transact(items)
+        if reasons is not None:
+            if reasons and reasons[0] == CONDITION_FAILED:
                 raise ConflictError(
                     f"The GitHub account {login} is linked to another hdoc account. Sign in with that "
                     "account, or unlink it there first."
-                ) from error
-            raise ConflictError("Your account changed at the same time; please link again.") from error
+                )
+            raise ConflictError("Your account changed at the same time; please link again.")
         return link
 
     def rename_participant(
@@ -477,61 +485,57 @@ class UsersTable:
             if key in item:
                 moved[key] = str(item[key]).removesuffix(f"#{old_pk}") + f"#{new_pk}"
         table = self._table.name
-        try:
-            self._table.meta.client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": table,
-                            "Item": moved,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Delete": {
-                            "TableName": table,
-                            "Key": {"pk": old_pk},
-                            "ConditionExpression": "accountSub = :sub AND githubId = :id",
-                            "ExpressionAttributeValues": {":sub": sub, ":id": github_id},
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": table,
-                            "Key": {"pk": account_key(sub)},
-                            "UpdateExpression": (
-                                "SET participant = :new, githubLogin = :login, githubLinkedAt = :now"
-                            ),
-                            "ConditionExpression": "participant = :old AND githubId = :id",
-                            "ExpressionAttributeValues": {
-                                ":new": new_pk,
-                                ":old": old_pk,
-                                ":login": login,
-                                ":now": timestamp(now),
-                                ":id": github_id,
-                            },
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": table,
-                            "Item": {"pk": f"{GITHUB_PREFIX}{github_id}", "accountSub": sub, "login": login},
-                            "ConditionExpression": "accountSub = :sub",
-                            "ExpressionAttributeValues": {":sub": sub},
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+        reasons = self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": moved,
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Delete": {
+                        "TableName": table,
+                        "Key": {"pk": old_pk},
+                        "ConditionExpression": "accountSub = :sub AND githubId = :id",
+                        "ExpressionAttributeValues": {":sub": sub, ":id": github_id},
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"pk": account_key(sub)},
+                        "UpdateExpression": (
+                            "SET participant = :new, githubLogin = :login, githubLinkedAt = :now"
+                        ),
+                        "ConditionExpression": "participant = :old AND githubId = :id",
+                        "ExpressionAttributeValues": {
+                            ":new": new_pk,
+                            ":old": old_pk,
+                            ":login": login,
+                            ":now": timestamp(now),
+                            ":id": github_id,
+                        },
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": f"{GITHUB_PREFIX}{github_id}", "accountSub": sub, "login": login},
+                        "ConditionExpression": "accountSub = :sub",
+                        "ExpressionAttributeValues": {":sub": sub},
+                    }
+                },
+            ]
+        )
+        if reasons is not None:
+            if reasons and reasons[0] == CONDITION_FAILED:
                 raise ConflictError(
                     f"You renamed your GitHub account to {login}, but another participant holds that name; "
                     f"an admin can release it (DELETE /admin/participants/{login}), then link again."
-                ) from error
-            raise ConflictError("Your participant changed at the same time; please link again.") from error
+                )
+            raise ConflictError("Your participant changed at the same time; please link again.")
         return GitHubLink(id=github_id, login=login, linked_at=now)
 
     def take_quota(self, key: str, limit: int, expires_at: datetime) -> bool:
@@ -581,15 +585,11 @@ class UsersTable:
                     }
                 }
             )
-        try:
-            self._table.meta.client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
+        if self._transact(items) is not None:
             raise ConflictError(
                 f"{record.profile.id} is verified: its owner proved the GitHub account is theirs, so the "
                 "username cannot be released."
-            ) from error
+            )
         return True
 
     def get_account(self, sub: str) -> AccountRecord | None:
@@ -614,51 +614,42 @@ class UsersTable:
         item.update(accountSub=sub, version=1)
         if github_id is not None:
             item["githubId"] = github_id
-        client = self._table.meta.client
-        try:
-            client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": item,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self._table.name,
-                            "Key": {"pk": account_key(sub)},
-                            "UpdateExpression": (
-                                "SET participant = :participant, email = if_not_exists(email, :email), "
-                                "createdAt = if_not_exists(createdAt, :now)"
-                            ),
-                            "ConditionExpression": "attribute_not_exists(participant)",
-                            "ExpressionAttributeValues": {
-                                ":participant": item["pk"],
-                                ":email": email,
-                                ":now": timestamp(now),
-                            },
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+        reasons = self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self._table.name,
+                        "Item": item,
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": {"pk": account_key(sub)},
+                        "UpdateExpression": (
+                            "SET participant = :participant, email = if_not_exists(email, :email), "
+                            "createdAt = if_not_exists(createdAt, :now)"
+                        ),
+                        "ConditionExpression": "attribute_not_exists(participant)",
+                        "ExpressionAttributeValues": {
+                            ":participant": item["pk"],
+                            ":email": email,
+                            ":now": timestamp(now),
+                        },
+                    }
+                },
+            ]
+        )
+        if reasons is not None:
+            if len(reasons) > 1 and reasons[1] == CONDITION_FAILED:
                 raise ConflictError(
                     "Your account already has a participant. Delete it (DELETE /me) to sign up with another "
                     "GitHub username."
-                ) from error
-            if reasons and reasons[0] == "ConditionalCheckFailed":
-                raise ConflictError(
-                    f"The GitHub username '{profile.id}' already belongs to a participant."
-                ) from error
-            raise ConflictError(
-                "Someone else changed this account at the same time; please try again."
-            ) from error
+                )
+            if reasons and reasons[0] == CONDITION_FAILED:
+                raise ConflictError(f"The GitHub username '{profile.id}' already belongs to a participant.")
+            raise ConflictError("Someone else changed this account at the same time; please try again.")
         return ProfileRecord(profile=profile, version=1, account_sub=sub)
 
     def update_profile(
