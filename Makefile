@@ -51,13 +51,13 @@ run: install ## Serve the website on http://localhost:5173 and the API on http:/
 	$(BIN)/hdoc serve --seed demo --port $(PORT) --site-port $(SITE_PORT)
 
 lint: install ## ruff (lint and format check) and mypy
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench cicd
+	$(BIN)/ruff format --check src tests bench cicd
 	$(BIN)/mypy
 
 format: install ## Format and fix what ruff can
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench cicd
+	$(BIN)/ruff check --fix src tests bench cicd
 
 # The browser tests run in a process of their own: their demo runtime lives for the whole run, and
 # local runtimes share the process's environment (table names, endpoints) while they live.

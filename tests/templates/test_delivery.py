@@ -78,7 +78,7 @@ def test_the_buildspecs_run_make_test_and_sam_build_and_package_without_pip_inst
     assert "sam build" in commands
     assert "sam package" in commands
     assert "$ARTIFACTS_BUCKET" in commands
-    assert build["artifacts"]["files"] == ["packaged.yaml"]
+    assert build["artifacts"]["files"] == ["packaged.yaml", "stage-parameters.json"]
     for text in (ROOT / "cicd").glob("buildspec-*.yml"):
         assert "pip install -t" not in text.read_text()
         assert "--target" not in text.read_text()
@@ -106,3 +106,56 @@ def test_github_actions_run_make_test_on_python_3_11_with_caching_for_pull_reque
     assert python["with"]["cache"] == "pip"
     assert any(step.get("uses", "").startswith("actions/cache") for step in steps)
     assert steps[-1]["run"] == "make test"
+
+
+def test_the_pipeline_deploys_a_stage_with_its_own_parameters_not_the_defaults():
+    create = stages()[3]["Actions"][0]
+    assert create["Configuration"]["TemplateConfiguration"] == "Packaged::stage-parameters.json"
+    build = yaml.safe_load((ROOT / "cicd" / "buildspec-build.yml").read_text())
+    assert "stage-parameters.json" in build["artifacts"]["files"]
+    assert any(
+        "cicd/stage_parameters.py > stage-parameters.json" in command
+        for command in build["phases"]["build"]["commands"]
+    )
+
+
+def test_stage_parameters_become_a_template_configuration(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    described = [
+        {"ParameterKey": "Stage", "ParameterValue": "prod"},
+        {"ParameterKey": "AllowedOrigins", "ParameterValue": "https://100daysofcloud.example"},
+    ]
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "cicd" / "stage_parameters.py")],
+        input=json.dumps(described),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    assert json.loads(made.stdout) == {
+        "Parameters": {"Stage": "prod", "AllowedOrigins": "https://100daysofcloud.example"}
+    }
+    empty = subprocess.run(
+        [sys.executable, str(ROOT / "cicd" / "stage_parameters.py")],
+        input="[]",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert empty.returncode != 0
+    assert "deploy the stage by hand once first" in empty.stderr
+
+
+def test_staging_and_prod_refuse_the_local_defaults():
+    template = load_template(ROOT / "template.yaml")
+    (rule,) = template["Rules"].values()
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "Stage"}, "dev"]}]}
+    defaults = template["Parameters"]["AllowedOrigins"]["Default"]
+    asserted = str(rule["Assertions"])
+    assert defaults in asserted
+    assert "http://localhost:5173/auth/callback" in asserted
