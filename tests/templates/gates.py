@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -64,14 +65,19 @@ NOT_PHYSICAL = {
 }
 
 
+def _named_after_the_stack(value: Any) -> bool:
+    """A name that starts with the stack's own name is unique per stack and stage, not hard-coded."""
+    return isinstance(value, dict) and str(value.get("Fn::Sub", "")).startswith("${AWS::StackName}-")
+
+
 def hard_coded_names(path: Path) -> list[str]:
     """Resources in the template at `path` that set a physical name."""
     findings = []
     for logical_id, resource in load_template(path)["Resources"].items():
         resource_type = resource["Type"]
         properties: dict[str, Any] = resource.get("Properties") or {}
-        for name in properties:
-            if (resource_type, name) in NOT_PHYSICAL:
+        for name, value in properties.items():
+            if (resource_type, name) in NOT_PHYSICAL or _named_after_the_stack(value):
                 continue
             if name in NAMING_PROPERTIES or (name == "Name" and resource_type in NAMED_BY_NAME):
                 findings.append(f"{path.name}: {logical_id} ({resource_type}) sets {name}")
@@ -159,4 +165,92 @@ def distributions_without_oac(path: Path) -> list[str]:
             legacy = (origin["S3OriginConfig"] or {}).get("OriginAccessIdentity")
             if not origin.get("OriginAccessControlId") or legacy:
                 findings.append(f"{path.name}: {logical_id} origin {origin.get('Id')} does not use OAC")
+    return findings
+
+
+# IAM actions that make or widen a role: whoever may call them unconditioned can make an administrator.
+ROLE_CHANGES = (
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+)
+
+
+def _grants(statement: dict[str, Any], action: str) -> bool:
+    patterns = [str(pattern).lower() for pattern in _listed(statement.get("Action", []))]
+    return any(fnmatch.fnmatchcase(action.lower(), pattern) for pattern in patterns)
+
+
+def _condition(statement: dict[str, Any], key: str) -> Any:
+    """The value a statement's condition gives `key`, under any operator (None when it has none)."""
+    for operator in (statement.get("Condition") or {}).values():
+        if isinstance(operator, dict) and key in operator:
+            return operator[key]
+    return None
+
+
+def role_escalations(path: Path) -> list[str]:
+    """Ways a role or policy in the template could make a role more powerful than the boundary.
+
+    Every grant of a role-changing action must require the permissions boundary
+    (`iam:PermissionsBoundary`); attaching must name the managed policies it allows
+    (`iam:PolicyARN`); passing a role must name the services (`iam:PassedToService`); and a
+    template that lets roles be made must deny removing their boundary.
+    """
+    findings = []
+    for logical_id, resource in load_template(path)["Resources"].items():
+        statements = [s for document in _policy_documents(resource) for s in _statements(document)]
+        allowed = [s for s in statements if s.get("Effect") == "Allow"]
+        for statement in allowed:
+            where = f"{path.name}: {logical_id} {statement.get('Sid', '')}".rstrip()
+            for action in ROLE_CHANGES:
+                if _grants(statement, action) and _condition(statement, "iam:PermissionsBoundary") is None:
+                    findings.append(f"{where} allows {action} without the permissions boundary")
+            if _grants(statement, "iam:AttachRolePolicy") and _condition(statement, "iam:PolicyARN") is None:
+                findings.append(f"{where} allows attaching any managed policy")
+            if _grants(statement, "iam:PassRole") and _condition(statement, "iam:PassedToService") is None:
+                findings.append(f"{where} allows passing roles to any service")
+        makes_roles = any(_grants(s, "iam:CreateRole") for s in allowed)
+        keeps_boundary = any(
+            s.get("Effect") == "Deny" and _grants(s, "iam:DeleteRolePermissionsBoundary") for s in statements
+        )
+        if makes_roles and not keeps_boundary:
+            findings.append(f"{path.name}: {logical_id} may make roles but not deny removing their boundary")
+    return findings
+
+
+def _boundary(value: Any) -> bool:
+    """Whether a PermissionsBoundary value is the boundary parameter (directly or when one is set)."""
+    if value == {"Ref": "PermissionsBoundaryArn"}:
+        return True
+    if isinstance(value, dict) and "Fn::If" in value:
+        return any(_boundary(branch) for branch in value["Fn::If"][1:])
+    return False
+
+
+def roles_without_the_boundary(path: Path) -> list[str]:
+    """Roles a backend template makes (itself or through SAM) that would not carry the boundary."""
+    template = load_template(path)
+    function_globals = (template.get("Globals") or {}).get("Function") or {}
+    findings = []
+    for logical_id, resource in template["Resources"].items():
+        properties = resource.get("Properties") or {}
+        resource_type = resource["Type"]
+        if resource_type == "AWS::Serverless::Function" and "Role" not in properties:
+            boundary = properties.get("PermissionsBoundary", function_globals.get("PermissionsBoundary"))
+            if not _boundary(boundary):
+                findings.append(f"{path.name}: {logical_id}'s role has no permissions boundary")
+        bounded_itself = resource_type in ("AWS::Serverless::StateMachine", "AWS::IAM::Role")
+        if (
+            bounded_itself
+            and "Role" not in properties
+            and not _boundary(properties.get("PermissionsBoundary"))
+        ):
+            findings.append(f"{path.name}: {logical_id}'s role has no permissions boundary")
+        for name, event in (properties.get("Events") or {}).items():
+            event_properties = event.get("Properties") or {}
+            own_role = event.get("Type") == "ScheduleV2" and "RoleArn" not in event_properties
+            if own_role and not _boundary(event_properties.get("PermissionsBoundary")):
+                findings.append(f"{path.name}: {logical_id}'s {name} schedule role has no boundary")
     return findings

@@ -770,8 +770,15 @@ def _provision_user_pool_group(stack: LocalStack, logical_id: str, properties: d
     return Provisioned(ref=declared["GroupName"])
 
 
+def _declared_name(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> str:
+    """The name the template gives the resource, or one CloudFormation-style."""
+    if "Name" in properties:
+        return str(stack.evaluator.evaluate(properties["Name"]))
+    return physical_name(stack.name, logical_id)
+
+
 def _provision_secret(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
-    name = physical_name(stack.name, logical_id)
+    name = _declared_name(stack, logical_id, properties)
     value = stack.runtime.secret_values.get(logical_id) or secrets.token_urlsafe(30)
     created = stack.runtime.client("secretsmanager").create_secret(Name=name, SecretString=value)
     return Provisioned(ref=created["ARN"], attributes={"Id": created["ARN"]})
@@ -785,7 +792,7 @@ def _provision_state_machine(stack: LocalStack, logical_id: str, properties: dic
         definition = definition.replace("${" + name + "}", str(value))
     json.loads(definition)  # a definition that is not JSON after substitution fails here, as in AWS
     created = stack.runtime.client("stepfunctions").create_state_machine(
-        name=physical_name(stack.name, logical_id)[:80],
+        name=_declared_name(stack, logical_id, properties)[:80],
         definition=definition,
         roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{logical_id}Role",
         type=str(stack.evaluator.evaluate(properties.get("Type", "STANDARD"))),
