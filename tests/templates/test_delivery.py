@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
+import pytest
 import yaml
 
 from hdoc.local.cfn import load_template
@@ -163,7 +165,34 @@ def test_staging_and_prod_refuse_the_local_defaults():
     template = load_template(ROOT / "template.yaml")
     (rule,) = template["Rules"].values()
     assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "Stage"}, "dev"]}]}
-    defaults = template["Parameters"]["AllowedOrigins"]["Default"]
     asserted = str(rule["Assertions"])
-    assert defaults in asserted
+    assert "http://localhost:5173" in template["Parameters"]["AllowedOrigins"]["Default"]
+    assert "{'Fn::Contains': [{'Ref': 'AllowedOrigins'}, 'http://localhost:5173']}" in asserted
     assert "http://localhost:5173/auth/callback" in asserted
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value", "allowed"),
+    [
+        ("AllowedOrigins", "https://100daysofcloud.example", True),
+        ("AllowedOrigins", "https://www.100daysofcloud.example:8443", True),
+        ("AllowedOrigins", "http://localhost:5173", True),
+        ("AllowedOrigins", "*", False),
+        ("AllowedOrigins", "https://*.example.com", False),
+        ("AllowedOrigins", "http://100daysofcloud.example", False),
+        ("AllowedOrigins", "https://100daysofcloud.example/", False),
+        ("AllowedOrigins", "null", False),
+        ("CallbackUrls", "https://100daysofcloud.example/auth/callback", True),
+        ("CallbackUrls", "http://127.0.0.1:5173/auth/callback", True),
+        ("CallbackUrls", "http://100daysofcloud.example/auth/callback", False),
+        ("CallbackUrls", "https://*.example.com/auth/callback", False),
+        ("LogoutUrls", "https://100daysofcloud.example/", True),
+        ("LogoutUrls", "http://attacker.example/", False),
+    ],
+)
+def test_origins_and_sign_in_pages_are_https_with_no_wildcard(parameter, value, allowed):
+    """CloudFormation matches a CommaDelimitedList's AllowedPattern against each of its values."""
+    declared = load_template(ROOT / "template.yaml")["Parameters"][parameter]
+    assert declared["Type"] == "CommaDelimitedList"
+    assert bool(re.fullmatch(declared["AllowedPattern"], value)) is allowed
+    assert all(re.fullmatch(declared["AllowedPattern"], default) for default in declared["Default"].split(","))
