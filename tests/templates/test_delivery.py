@@ -195,4 +195,6 @@ def test_origins_and_sign_in_pages_are_https_with_no_wildcard(parameter, value, 
     declared = load_template(ROOT / "template.yaml")["Parameters"][parameter]
     assert declared["Type"] == "CommaDelimitedList"
     assert bool(re.fullmatch(declared["AllowedPattern"], value)) is allowed
-    assert all(re.fullmatch(declared["AllowedPattern"], default) for default in declared["Default"].split(","))
+    assert all(
+        re.fullmatch(declared["AllowedPattern"], default) for default in declared["Default"].split(",")
+    )

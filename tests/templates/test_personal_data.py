@@ -3,7 +3,9 @@ function's logs kept a set number of days."""
 
 from __future__ import annotations
 
-from hdoc.local.cfn import load_template
+import pytest
+
+from hdoc.local.cfn import Evaluator, TemplateError, load_template, parameter_values
 from tests.conftest import ROOT
 from tests.templates.conftest import resources
 
@@ -101,3 +103,52 @@ def test_cognito_keeps_the_old_email_until_the_new_one_is_verified_and_offers_to
     }
     assert properties["MfaConfiguration"] == {"Ref": "Mfa"}
     assert load_template(ROOT / "template.yaml")["Parameters"]["Mfa"]["Default"] == "OPTIONAL"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, {"EmailSendingAccount": "COGNITO_DEFAULT"}),
+        (
+            {"EmailSenderArn": "arn:aws:ses:eu-west-1:123456789012:identity/example.com"},
+            {
+                "EmailSendingAccount": "DEVELOPER",
+                "SourceArn": "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+            },
+        ),
+        (
+            {
+                "EmailSenderArn": "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+                "EmailFrom": "hdoc <no-reply@example.com>",
+            },
+            {
+                "EmailSendingAccount": "DEVELOPER",
+                "SourceArn": "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+                "From": "hdoc <no-reply@example.com>",
+            },
+        ),
+    ],
+)
+def test_cognito_sends_its_email_through_ses_when_a_sender_is_given(given, expected):
+    template = load_template(ROOT / "stacks" / "auth.yaml")
+    required = {
+        "AppName": "hdoc",
+        "Stage": "prod",
+        "Architecture": "arm64",
+        "CallbackUrls": "https://a.example/",
+        "LogoutUrls": "https://a.example/",
+        "UsersTableName": "t",
+        "UsersTableArn": "arn",
+    }
+    parameters = parameter_values(template, {**required, **given}, "auth.yaml")
+    evaluator = Evaluator(
+        "hdoc-backend-prod-Auth", parameters, template["Conditions"], resource=lambda *_: None
+    )
+    (pool,) = resources(ROOT / "stacks" / "auth.yaml", "AWS::Cognito::UserPool").values()
+    assert evaluator.evaluate(pool["Properties"]["EmailConfiguration"]) == expected
+
+
+def test_a_sender_that_is_not_an_ses_identity_is_refused():
+    template = load_template(ROOT / "template.yaml")
+    with pytest.raises(TemplateError, match="EmailSenderArn"):
+        parameter_values(template, {"EmailSenderArn": "no-reply@example.com"}, "template.yaml")

@@ -187,6 +187,10 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, Any], wher
             raise TemplateError(f"{where}: parameter {name} has no value and no default")
         if declaration.get("Type") == "CommaDelimitedList" and isinstance(value, str):
             value = [item.strip() for item in value.split(",")]
+        pattern = declaration.get("AllowedPattern")
+        items = value if isinstance(value, list) else [value]
+        if pattern is not None and not all(re.fullmatch(pattern, str(item)) for item in items):
+            raise TemplateError(f"{where}: parameter {name}={value!r} does not match {pattern}")
         allowed = declaration.get("AllowedValues")
         if allowed is not None and str(value) not in [str(option) for option in allowed]:
             raise TemplateError(f"{where}: parameter {name}={value!r} is not one of {allowed}")
