@@ -51,10 +51,16 @@ def stepfunctions() -> Any:
 
 
 @lru_cache(maxsize=1)
+def secretsmanager() -> Any:
+    """The Secrets Manager client."""
+    return session().client("secretsmanager", config=_CONFIG)
+
+
+@lru_cache(maxsize=1)
 def _secrets() -> Any:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    return SecretsProvider(boto3_client=session().client("secretsmanager", config=_CONFIG))
+    return SecretsProvider(boto3_client=secretsmanager())
 
 
 SECRET_CACHE_SECONDS = 300
@@ -72,6 +78,7 @@ def secret_text(name: str, json_field: str) -> str:
 def reset() -> None:
     """Forget cached clients, e.g. after the endpoint in the environment changed."""
     _secrets.cache_clear()
+    secretsmanager.cache_clear()
     dynamodb.cache_clear()
     cognito.cache_clear()
     stepfunctions.cache_clear()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import leaderboard_fixture, make_participant
@@ -104,6 +106,26 @@ def test_a_cursor_from_another_listing_is_a_400(users, handlers):
 
     assert answer.status == 400
     assert answer.body["invalidParams"][0]["name"] == "cursor"
+
+
+def test_a_leaderboard_cursor_that_claims_a_better_rank_is_a_400(users, handlers):
+    """The rank a cursor carries cannot be edited: the cursor is signed with the stage's key."""
+    users.put_many(leaderboard_fixture(12))
+    first = handlers.call("GET", "/leaderboard", {"limit": "5"}).body
+    cursor = first["nextCursor"]
+    body, key_id, mac = cursor.split(".")
+    state = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    assert state["s"]["rank"] == first["items"][-1]["rank"] > 1
+    state["s"]["rank"] = state["s"]["position"] = 0
+    forged = base64.urlsafe_b64encode(json.dumps(state).encode()).rstrip(b"=").decode()
+
+    answer = handlers.call("GET", "/leaderboard", {"cursor": f"{forged}.{key_id}.{mac}"})
+
+    assert answer.status == 400
+    assert answer.body["invalidParams"][0]["name"] == "cursor"
+    genuine = handlers.call("GET", "/leaderboard", {"cursor": cursor})
+    assert genuine.status == 200
+    assert genuine.body["items"][0]["rank"] >= first["items"][-1]["rank"]
 
 
 def test_cors_answers_the_allowed_origins_only(users, handlers, runtime):

@@ -32,21 +32,39 @@ def test_no_function_sends_its_responses_to_x_ray():
     assert "@tracer.capture_lambda_handler(capture_response=False)" in source
 
 
-def test_each_github_secret_is_readable_by_its_own_function_alone():
-    for stack, secret, role in (
-        (ROOT / "stacks" / "stats.yaml", "GitHubTokenSecret", "RefreshBatchFunctionRole"),
-        (ROOT / "stacks" / "api.yaml", "GitHubOAuthSecret", "AccountsFunctionRole"),
-    ):
-        (policy,) = resources(stack, "AWS::SecretsManager::ResourcePolicy").values()
-        properties = policy["Properties"]
-        assert properties["SecretId"] == {"Ref": secret}
-        (statement,) = properties["ResourcePolicy"]["Statement"]
-        assert (statement["Effect"], statement["Principal"], statement["Action"]) == (
-            "Deny",
-            "*",
-            "secretsmanager:GetSecretValue",
-        )
-        assert statement["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {"Fn::GetAtt": [role, "Arn"]}}}
+def test_each_secret_is_readable_by_its_own_functions_alone():
+    """Every secret has a resource policy denying its value to all but the roles of the functions
+    named here, and each of those functions is given the secret's ARN and the right to read it."""
+    readers = {
+        "GitHubTokenSecret": ["RefreshBatchFunction"],
+        "GitHubOAuthSecret": ["AccountsFunction"],
+        "CursorKeySecret": ["ParticipantsFunction", "ArticlesFunction"],
+    }
+    for stack in STACKS:
+        policies = resources(stack, "AWS::SecretsManager::ResourcePolicy").values()
+        by_secret = {policy["Properties"]["SecretId"]["Ref"]: policy["Properties"] for policy in policies}
+        for secret in resources(stack, "AWS::SecretsManager::Secret"):
+            properties = by_secret[secret]
+            (statement,) = properties["ResourcePolicy"]["Statement"]
+            assert (statement["Effect"], statement["Principal"], statement["Action"]) == (
+                "Deny",
+                "*",
+                "secretsmanager:GetSecretValue",
+            )
+            allowed = statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
+            allowed = allowed if isinstance(allowed, list) else [allowed]
+            assert allowed == [{"Fn::GetAtt": [f"{name}Role", "Arn"]} for name in readers[secret]], secret
+            for name in readers[secret]:
+                function = resources(stack, "AWS::Serverless::Function")[name]["Properties"]
+                assert {"Ref": secret} in function["Environment"]["Variables"].values(), name
+                grants = [
+                    statement
+                    for policy in function["Policies"]
+                    for statement in policy.get("Statement", [])
+                    if statement["Action"]
+                    in ("secretsmanager:GetSecretValue", ["secretsmanager:GetSecretValue"])
+                ]
+                assert [grant["Resource"] for grant in grants] == [{"Ref": secret}], name
 
 
 def test_the_github_token_is_sent_over_https_only():

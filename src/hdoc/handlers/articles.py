@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from hdoc.handlers.accounts import caller
 from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
 from hdoc.handlers.participants import Cursor, Limit, Username
-from hdoc.handlers.tables import articles_table, users_table
+from hdoc.handlers.tables import articles_table, cursor_keys, users_table
 from hdoc.logic import articles
 from hdoc.logic.feeds import ATOM_CONTENT_TYPE, atom_feed
 from hdoc.models.article import ARTICLE_ID_PATTERN, TAG_PATTERN, Article, ArticlePage, ArticleRequest, TagPage
@@ -58,7 +58,7 @@ def create_article(username: Username, request: Annotated[ArticleRequest, Body()
 def list_articles(
     tag: TagFilter = None, author: AuthorFilter = None, limit: Limit = 20, cursor: Cursor = None
 ) -> ArticlePage:
-    return articles.listing(articles_table(), tag, author, limit, cursor)
+    return articles.listing(articles_table(), tag, author, limit, cursor, keys=cursor_keys())
 
 
 @router.get(
@@ -99,7 +99,7 @@ def delete_article(article_id: ArticleId) -> Response[None]:
     responses=documented_responses(TagPage, 400),
 )
 def list_tags(limit: Limit = 20, cursor: Cursor = None) -> TagPage:
-    return articles.tag_cloud(articles_table(), limit, cursor)
+    return articles.tag_cloud(articles_table(), limit, cursor, cursor_keys())
 
 
 @router.get(

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from hdoc.handlers.api import UsernamePath as Username
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
-from hdoc.handlers.tables import statistics_table, users_table
+from hdoc.handlers.tables import cursor_keys, statistics_table, users_table
 from hdoc.logic import participants
 from hdoc.logic.cursors import MAX_CURSOR_LENGTH
 from hdoc.logic.journeys import journey_statistics
@@ -33,7 +33,7 @@ Cursor = Annotated[
     responses=documented_responses(ParticipantPage, 400),
 )
 def list_users(limit: Limit = 20, cursor: Cursor = None) -> ParticipantPage:
-    return participants.list_participants(users_table(), limit, cursor)
+    return participants.list_participants(users_table(), limit, cursor, cursor_keys())
 
 
 @router.get(
@@ -78,7 +78,7 @@ def get_journey(username: Username) -> JourneyStatistics:
     responses=documented_responses(LeaderboardPage, 400),
 )
 def get_leaderboard(limit: Limit = 10, cursor: Cursor = None) -> LeaderboardPage:
-    return participants.leaderboard(users_table(), limit, cursor)
+    return participants.leaderboard(users_table(), limit, cursor, cursor_keys())
 
 
 lambda_handler = lambda_handler_for(lambda: build_resolver(router))

@@ -21,11 +21,11 @@ from hdoc.dal.articles import (
 from hdoc.dal.users import UsersTable
 from hdoc.logic import quotas
 from hdoc.logic.accounts import Caller
-from hdoc.logic.cursors import decode_cursor, encode_cursor
+from hdoc.logic.cursors import CursorKeys, decode_cursor, encode_cursor
 from hdoc.logic.errors import ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic.markdown import render_markdown
 from hdoc.logic.usernames import username_key
-from hdoc.models.article import Article, ArticlePage, ArticleRequest, TagPage
+from hdoc.models.article import Article, ArticlePage, ArticleRequest, ArticleSummary, TagPage
 from hdoc.observability import logger
 
 WORDS_PER_MINUTE = 200
@@ -108,9 +108,9 @@ def get(articles: ArticlesTable, article_id: str) -> StoredArticle:
 
 def feed(articles: ArticlesTable, tag: str | None, size: int) -> list[Article]:
     """The newest `size` articles (one tag's, or all), whole: the feed carries their bodies."""
-    page = listing(articles, tag, None, size, None)
-    found = articles.get_many([summary.id for summary in page.items])
-    return [_rendered(found[summary.id]) for summary in page.items if summary.id in found]
+    items, _ = _newest(articles, tag, None, size, None)
+    found = articles.get_many([summary.id for summary in items])
+    return [_rendered(found[summary.id]) for summary in items if summary.id in found]
 
 
 def update(
@@ -148,8 +148,24 @@ def delete(users: UsersTable, articles: ArticlesTable, caller: Caller, article_i
         )
 
 
+def _newest(
+    articles: ArticlesTable, tag: str | None, author: str | None, limit: int, after: str | None
+) -> tuple[list[ArticleSummary], bool]:
+    if tag:
+        return articles.by_tag(tag, limit, after)
+    if author:
+        return articles.by_author(username_key(author), limit, after)
+    return articles.newest(limit, after)
+
+
 def listing(
-    articles: ArticlesTable, tag: str | None, author: str | None, limit: int, cursor: str | None
+    articles: ArticlesTable,
+    tag: str | None,
+    author: str | None,
+    limit: int,
+    cursor: str | None,
+    *,
+    keys: CursorKeys,
 ) -> ArticlePage:
     """Articles newest first: all of them, one tag's, or one author's."""
     if tag and author:
@@ -157,22 +173,18 @@ def listing(
     name = (
         f"articles:tag:{tag}" if tag else f"articles:author:{username_key(author)}" if author else "articles"
     )
-    after = decode_cursor(cursor, name, FeedCursor).key if cursor else None
-    if tag:
-        items, more = articles.by_tag(tag, limit, after)
-    elif author:
-        items, more = articles.by_author(username_key(author), limit, after)
-    else:
-        items, more = articles.newest(limit, after)
-    next_cursor = encode_cursor(name, FeedCursor(key=feed_key(items[-1]))) if more else None
+    after = decode_cursor(cursor, name, FeedCursor, keys).key if cursor else None
+    items, more = _newest(articles, tag, author, limit, after)
+    next_cursor = encode_cursor(name, FeedCursor(key=feed_key(items[-1])), keys) if more else None
     return ArticlePage(items=items, next_cursor=next_cursor)
 
 
-def tag_cloud(articles: ArticlesTable, limit: int, cursor: str | None) -> TagPage:
+def tag_cloud(articles: ArticlesTable, limit: int, cursor: str | None, keys: CursorKeys) -> TagPage:
     """Tags, most used first, ties by name."""
-    after = decode_cursor(cursor, "tags", CloudCursor).key if cursor else None
+    after = decode_cursor(cursor, "tags", CloudCursor, keys).key if cursor else None
     items, more = articles.tags(limit, after)
+    last = items[-1] if more else None
     next_cursor = (
-        encode_cursor("tags", CloudCursor(key=cloud_key(items[-1].count, items[-1].tag))) if more else None
+        encode_cursor("tags", CloudCursor(key=cloud_key(last.count, last.tag)), keys) if last else None
     )
     return TagPage(items=items, next_cursor=next_cursor)

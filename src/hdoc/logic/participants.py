@@ -14,7 +14,7 @@ from hdoc.dal.users import (
     SCORE_CEILING,
     UsersTable,
 )
-from hdoc.logic.cursors import InvalidCursorError, decode_cursor, encode_cursor
+from hdoc.logic.cursors import CursorKeys, InvalidCursorError, decode_cursor, encode_cursor
 from hdoc.logic.errors import NotFoundError
 from hdoc.logic.ranking import RankState, competition_ranks, state_after
 from hdoc.logic.usernames import username_key
@@ -59,11 +59,11 @@ def get_participant(users: UsersTable, username: str) -> Participant:
     return record.participant
 
 
-def list_participants(users: UsersTable, limit: int, cursor: str | None) -> ParticipantPage:
+def list_participants(users: UsersTable, limit: int, cursor: str | None, keys: CursorKeys) -> ParticipantPage:
     """All participants by username, a page at a time."""
-    after = decode_cursor(cursor, "users", DirectoryCursor) if cursor else None
+    after = decode_cursor(cursor, "users", DirectoryCursor, keys) if cursor else None
     records, more = users.page(BY_USERNAME_INDEX, limit, after={"pk": after.pk} if after else None)
-    next_cursor = encode_cursor("users", DirectoryCursor(pk=records[-1].pk)) if more else None
+    next_cursor = encode_cursor("users", DirectoryCursor(pk=records[-1].pk), keys) if more else None
     return ParticipantPage(items=[record.participant for record in records], next_cursor=next_cursor)
 
 
@@ -73,13 +73,13 @@ def recent_participants(users: UsersTable, limit: int) -> ParticipantPage:
     return ParticipantPage(items=[record.participant for record in records], next_cursor=None)
 
 
-def leaderboard(users: UsersTable, limit: int, cursor: str | None) -> LeaderboardPage:
+def leaderboard(users: UsersTable, limit: int, cursor: str | None, keys: CursorKeys) -> LeaderboardPage:
     """The leaderboard, highest score first, with competition ranks that carry across pages."""
     generated_at = datetime.now(UTC)
     start = RankState()
     after = None
     if cursor:
-        state = decode_cursor(cursor, "leaderboard", LeaderboardCursor)
+        state = decode_cursor(cursor, "leaderboard", LeaderboardCursor, keys)
         if state.rank > state.position:
             raise InvalidCursorError()
         start = RankState(position=state.position, score=state.score, rank=state.rank)
@@ -97,6 +97,7 @@ def leaderboard(users: UsersTable, limit: int, cursor: str | None) -> Leaderboar
         next_cursor = encode_cursor(
             "leaderboard",
             LeaderboardCursor(key=records[-1].leaderboard_key, position=end.position, rank=end.rank),
+            keys,
         )
     return LeaderboardPage(items=items, next_cursor=next_cursor, generated_at=generated_at)
 
