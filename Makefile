@@ -13,24 +13,27 @@ SITE_PORT ?= 5173
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools browser run test lint format bench build deploy clean screenshots
+.PHONY: help install tools browser run test lint audit lock format bench build deploy clean screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(BIN)/hdoc: pyproject.toml
+# Every install is from a lock file with each file's hash (pip refuses anything else); `make lock`
+# writes the locks from pyproject.toml and requirements/*.in.
+$(BIN)/hdoc: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install $(PIP_QUIET) -e '.[dev]'
+	$(BIN)/pip install $(PIP_QUIET) --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install $(PIP_QUIET) --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(SAM): requirements/sam.txt
 	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install $(PIP_QUIET) -r requirements/sam.txt
+	$(SAM_VENV)/bin/pip install $(PIP_QUIET) --require-hashes -r requirements/sam.txt
 	@touch $@
 
 $(CHECKOV): requirements/checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install $(PIP_QUIET) -r requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/pip install $(PIP_QUIET) --require-hashes -r requirements/checkov.txt
 	@touch $@
 
 install: $(BIN)/hdoc ## Create .venv and install hdoc with its development tools
@@ -55,13 +58,23 @@ lint: install ## ruff (lint and format check) and mypy
 	$(BIN)/ruff format --check src tests bench cicd
 	$(BIN)/mypy
 
+audit: install ## pip-audit the locked dependencies (says so when PyPI's vulnerability data is out of reach)
+	$(BIN)/python cicd/audit.py src/requirements.txt requirements/dev.txt requirements/sam.txt requirements/checkov.txt
+
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --universal
+lock: install ## Write the hashed lock files from pyproject.toml and requirements/*.in (add --upgrade with ARGS=--upgrade)
+	$(UV_COMPILE) $(ARGS) requirements/lambda.in -o src/requirements.txt
+	$(UV_COMPILE) $(ARGS) pyproject.toml requirements/build.in --extra dev -o requirements/dev.txt
+	$(UV_COMPILE) $(ARGS) requirements/sam.in -o requirements/sam.txt
+	$(UV_COMPILE) $(ARGS) requirements/checkov.in -o requirements/checkov.txt
+
 format: install ## Format and fix what ruff can
 	$(BIN)/ruff format src tests bench cicd
 	$(BIN)/ruff check --fix src tests bench cicd
 
 # The browser tests run in a process of their own: their demo runtime lives for the whole run, and
 # local runtimes share the process's environment (table names, endpoints) while they live.
-test: install tools browser lint ## Lint, then the whole suite: unit, integration, end to end, contract, templates, browser
+test: install tools browser lint audit ## Lint and audit, then the whole suite: unit, integration, end to end, contract, templates, browser
 	HDOC_SAM=$(abspath $(SAM)) HDOC_CHECKOV=$(abspath $(CHECKOV)) $(BIN)/pytest -n 2 --dist loadgroup --ignore=tests/browser
 	$(BIN)/pytest tests/browser
 

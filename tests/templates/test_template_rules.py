@@ -111,17 +111,6 @@ def test_samconfig_deploys_each_stage_to_its_own_stack():
         assert f"Stage={stage}" in deploy["parameter_overrides"]
 
 
-def test_the_lambda_package_pins_the_same_dependencies_as_the_project():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    packaged = [
-        line.strip()
-        for line in (ROOT / "src" / "requirements.txt").read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    # boto3 comes with the Lambda runtime, so it is not packaged.
-    assert sorted(packaged) == sorted(pin for pin in project if not pin.startswith("boto3"))
-
-
 def test_the_user_pool_is_configured_as_the_website_needs():
     declared = resources(ROOT / "stacks" / "auth.yaml")
     pool = declared["UserPool"]["Properties"]

@@ -88,6 +88,12 @@ def test_sam_build_makes_functions_whose_handlers_import_from_their_build_folder
                     "Handler"
                 ]
     assert len(handlers) >= 2
+    for folder in handlers:
+        # Only what the functions import: not the local runtime, the command line or the maintainers' tools.
+        shipped = {path.relative_to(folder / "hdoc").as_posix() for path in (folder / "hdoc").rglob("*")}
+        assert {"handlers/api.py", "logic/cursors.py", "dal/users.py", "journeys/day_templates"} <= shipped
+        assert not {"local", "cli.py", "maintenance", "site_files.py"} & shipped, folder.name
+        assert not [name for name in ("moto", "pytest", "playwright", "werkzeug") if (folder / name).exists()]
     for folder, handler in handlers.items():
         module, _, attribute = handler.rpartition(".")
         check = (
@@ -104,3 +110,21 @@ def test_sam_build_makes_functions_whose_handlers_import_from_their_build_folder
             env={"PATH": os.environ["PATH"], "AWS_DEFAULT_REGION": "us-east-1"},
         )
         assert imported.returncode == 0, f"{folder.name}: {imported.stderr}"
+
+
+# What the Lambda functions never load: the local runtime, the command line and the maintainers' tools.
+NOT_SHIPPED = {"local", "cli.py", "maintenance", "site_files.py", "__pycache__"}
+
+
+def test_the_functions_folder_links_every_module_but_the_local_and_maintainers_tools():
+    """functions/ is what `sam build` packages (CodeUri): links to src/hdoc's Lambda code alone."""
+    shipped = ROOT / "functions" / "hdoc"
+    assert all(entry.is_symlink() for entry in shipped.iterdir())
+    assert {entry.name for entry in shipped.iterdir()} == {
+        entry.name for entry in (ROOT / "src" / "hdoc").iterdir()
+    } - NOT_SHIPPED
+    assert (ROOT / "functions" / "requirements.txt").resolve() == (
+        ROOT / "src" / "requirements.txt"
+    ).resolve()
+    for stack in ("api.yaml", "auth.yaml", "stats.yaml"):
+        assert load_template(ROOT / "stacks" / stack)["Globals"]["Function"]["CodeUri"] == "../functions"

@@ -1,0 +1,1 @@
+../../src/hdoc/__init__.py
