@@ -18,22 +18,26 @@ PIP_QUIET := --quiet --disable-pip-version-check
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-# Every install is from a lock file with each file's hash (pip refuses anything else); `make lock`
-# writes the locks from pyproject.toml and requirements/*.in.
+# Every install is from a lock file with each file's hash (pip refuses anything else), exactly the
+# lock's packages (--no-deps; pip check proves the lock complete); `make lock` writes the locks from
+# pyproject.toml and requirements/*.in.
 $(BIN)/hdoc: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install $(PIP_QUIET) --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install $(PIP_QUIET) --require-hashes --no-deps -r requirements/dev.txt
 	$(BIN)/pip install $(PIP_QUIET) --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	@touch $@
 
 $(SAM): requirements/sam.txt
 	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install $(PIP_QUIET) --require-hashes -r requirements/sam.txt
+	$(SAM_VENV)/bin/pip install $(PIP_QUIET) --require-hashes --no-deps -r requirements/sam.txt
+	$(SAM_VENV)/bin/pip check
 	@touch $@
 
 $(CHECKOV): requirements/checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install $(PIP_QUIET) --require-hashes -r requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/pip install $(PIP_QUIET) --require-hashes --no-deps -r requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/pip check
 	@touch $@
 
 install: $(BIN)/hdoc ## Create .venv and install hdoc with its development tools
