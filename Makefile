@@ -57,10 +57,11 @@ browser: install ## A Chromium for the browser tests
 run: install ## Serve the website on http://localhost:5173 and the API on http://127.0.0.1:$(PORT), with demo data
 	$(BIN)/hdoc serve --seed demo --port $(PORT) --site-port $(SITE_PORT)
 
-lint: install ## ruff (lint and format check) and mypy
+lint: install ## ruff (lint and format check), mypy, and the import contracts (lint-imports)
 	$(BIN)/ruff check src tests bench cicd
 	$(BIN)/ruff format --check src tests bench cicd
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 audit: install ## pip-audit the locked dependencies (says so when PyPI's vulnerability data is out of reach)
 	$(BIN)/python cicd/audit.py src/requirements.txt requirements/dev.txt requirements/sam.txt requirements/checkov.txt

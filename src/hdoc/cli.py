@@ -177,7 +177,7 @@ def _token(args: argparse.Namespace) -> int:
 
 def _refresh(args: argparse.Namespace) -> int:
     from hdoc.local.gateway import REFRESH_PATH
-    from hdoc.logic.usernames import USERNAME_RULE, is_valid_username
+    from hdoc.models.usernames import USERNAME_RULE, is_valid_username
 
     if (args.username is None) == (not args.all):
         print("hdoc refresh: name one participant, or --all", file=sys.stderr)

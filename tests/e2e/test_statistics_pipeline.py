@@ -14,10 +14,10 @@ import requests
 from hdoc.cli import main
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import UsersTable
+from hdoc.journeys import scoring
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
-from hdoc.logic import scoring
 from hdoc.logic.refresh import execution_input
 from tests.conftest import TEMPLATE, LocalApi, make_participant
 from tests.e2e.test_accounts import call, signup, token

@@ -8,11 +8,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hdoc.journeys import streaks
+from hdoc.journeys import scoring, streaks
 from hdoc.journeys.checklist import read_checklist
 from hdoc.journeys.report import read_journey
 from hdoc.journeys.snapshot import Commit, Snapshot
-from hdoc.logic import scoring
 
 START = date(2026, 1, 1)
 active_dates = st.sets(st.integers(min_value=0, max_value=60).map(lambda n: START + timedelta(days=n)))

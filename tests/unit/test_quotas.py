@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hdoc.errors import TooManyRequestsError
 from hdoc.logic import quotas
-from hdoc.logic.errors import TooManyRequestsError
 
 
 class CountingTable:

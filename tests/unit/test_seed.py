@@ -1,7 +1,7 @@
 """Demo participants look like the real site's, and follow the scoring rules."""
 
 from hdoc.local.seed import demo_participants
-from hdoc.logic.usernames import is_valid_username
+from hdoc.models.usernames import is_valid_username
 
 
 def test_demo_participants_are_plausible_and_distinct():

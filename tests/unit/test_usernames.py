@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hdoc.logic.usernames import USERNAME_PATTERN, is_valid_username, username_key
+from hdoc.models.usernames import USERNAME_PATTERN, is_valid_username, username_key
 
 
 @pytest.mark.parametrize("username", ["a", "octocat", "Octo-Cat", "a1-b2-c3", "x" * 39, "100daysofcloud"])

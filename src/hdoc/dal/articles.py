@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from hdoc import aws
 from hdoc.dal.users import plain, timestamp
-from hdoc.logic.errors import NotFoundError
+from hdoc.errors import NotFoundError
 from hdoc.models.article import Article, ArticleSummary, TagCount
 
 NEWEST_INDEX = "Newest"

@@ -21,9 +21,9 @@ from pydantic import ValidationError
 
 from hdoc import aws
 from hdoc.dal.users import PARTICIPANT_LIST, plain, timestamp
-from hdoc.logic.errors import TooManyRequestsError
+from hdoc.errors import TooManyRequestsError
 from hdoc.models.journey import JourneyReport
-from hdoc.sources.github import Known
+from hdoc.models.journey_source import Known
 
 GITHUB = "github"
 JOURNEY_KIND = "journey"

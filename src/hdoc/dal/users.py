@@ -28,7 +28,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from hdoc import aws
-from hdoc.logic.errors import ConflictError, NotFoundError, PreconditionFailedError
+from hdoc.errors import ConflictError, NotFoundError, PreconditionFailedError
 from hdoc.models.account import Account, GitHubLink, Profile
 from hdoc.models.participant import Participant
 

@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -15,17 +15,13 @@ from botocore.exceptions import ClientError
 
 from hdoc import aws
 from hdoc.dal.users import ProfileRecord
-from hdoc.handlers.api import (
-    UsernamePath,
-    build_resolver,
-    current_event,
-    documented_responses,
-    lambda_handler_for,
-)
+from hdoc.errors import NotFoundError, UpstreamError
+from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
+from hdoc.handlers.auth import caller
+from hdoc.handlers.params import UsernamePath
 from hdoc.handlers.tables import articles_table, statistics_table, users_table
 from hdoc.logic import accounts, github_link
 from hdoc.logic.accounts import Caller
-from hdoc.logic.errors import NotFoundError, UnauthorizedError, UpstreamError
 from hdoc.logic.journeys import request_refresh
 from hdoc.logic.refresh import execution_input
 from hdoc.models.account import (
@@ -53,34 +49,6 @@ IfMatch = Annotated[
         description='The ETag of your last copy ("3"); the change is refused with 412 if it is stale',
     ),
 ]
-
-
-def caller() -> Caller:
-    """The signed-in person, from the claims API Gateway's Cognito authorizer passes on."""
-    context = current_event().get("requestContext") or {}
-    claims: dict[str, Any] = (context.get("authorizer") or {}).get("claims") or {}
-    if not claims.get("sub"):
-        raise UnauthorizedError("Sign in first: send your ID token as 'Authorization: Bearer <token>'.")
-    groups = set(str(claims.get("cognito:groups") or "").strip("[]").replace(",", " ").split())
-    username = str(claims.get("cognito:username") or claims["sub"])
-    if ADMINS in groups and not still_an_admin(username):
-        groups.discard(ADMINS)  # removed since the token was issued: no admin power left
-    return Caller(
-        sub=str(claims["sub"]),
-        email=str(claims.get("email", "")),
-        username=username,
-        groups=frozenset(groups),
-    )
-
-
-ADMINS = "admins"
-
-
-def still_an_admin(username: str) -> bool:
-    """Whether the user is in the admins group now, as the user pool says (a token says what was
-    true when it was issued, up to an hour ago)."""
-    answer = aws.cognito().admin_list_groups_for_user(UserPoolId=settings().user_pool_id, Username=username)
-    return any(group["GroupName"] == ADMINS for group in answer.get("Groups", []))
 
 
 def etag(version: int) -> str:

@@ -11,19 +11,16 @@ import contextvars
 import functools
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from hdoc.logic import profiles
-from hdoc.logic.cursors import CURSOR_RULE
-from hdoc.logic.errors import (
+from hdoc.errors import (
     ConflictError,
     ForbiddenError,
     InvalidParameterError,
@@ -33,8 +30,7 @@ from hdoc.logic.errors import (
     UnauthorizedError,
     UpstreamError,
 )
-from hdoc.logic.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULE
-from hdoc.models.article import BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
+from hdoc.handlers.params import PARAMETER_RULES
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from hdoc.observability import logger, tracer
 from hdoc.settings import settings
@@ -52,40 +48,6 @@ def current_event() -> dict[str, Any]:
 
 
 MAX_BODY_BYTES = 16 * 1024
-
-# What each request parameter accepts, in words a person can act on.
-UsernamePath = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=USERNAME_MAX_LENGTH,
-        pattern=USERNAME_PATTERN,
-        description="GitHub username, in any case",
-    ),
-]
-
-PARAMETER_RULES = {
-    "username": USERNAME_RULE,
-    "githubUsername": USERNAME_RULE,
-    "limit": "a whole number from 1 to 100",
-    "cursor": CURSOR_RULE,
-    "name": profiles.NAME_RULE,
-    "twitterProfile": profiles.TWITTER_RULE,
-    "linkedinProfile": profiles.LINKEDIN_RULE,
-    "timezone": profiles.TIMEZONE_RULE,
-    "journeyRepo": profiles.JOURNEY_REPO_RULE,
-    "avatarImage": profiles.AVATAR_RULE,
-    "article_id": "an article id as the API gave it: 26 letters and digits (a ULID)",
-    "tag": TAG_RULE,
-    "tags": TAGS_RULE,
-    "tags[]": TAG_RULE,  # one item of the list
-    "body": f"Markdown of 1 byte to {BODY_MAX_BYTES // 1024} KB",
-    "author": USERNAME_RULE,
-    "title": "1 to 150 characters, not only spaces",
-    "description": "at most 300 characters",
-    "coverImage": "an https:// URL of at most 2,048 characters",
-    "canonicalUrl": "an https:// URL of at most 2,048 characters",
-}
 
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": Problem}}}
 

@@ -9,9 +9,10 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from hdoc.handlers.accounts import caller
 from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
-from hdoc.handlers.participants import Cursor, Limit, Username
+from hdoc.handlers.auth import caller
+from hdoc.handlers.params import Cursor, Limit
+from hdoc.handlers.params import UsernamePath as Username
 from hdoc.handlers.tables import articles_table, cursor_keys, users_table
 from hdoc.logic import articles
 from hdoc.logic.feeds import ATOM_CONTENT_TYPE, atom_feed

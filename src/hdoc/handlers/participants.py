@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from hdoc.handlers.api import UsernamePath as Username
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
+from hdoc.handlers.params import Cursor, Limit
+from hdoc.handlers.params import UsernamePath as Username
 from hdoc.handlers.tables import cursor_keys, statistics_table, users_table
 from hdoc.logic import participants
-from hdoc.logic.cursors import MAX_CURSOR_LENGTH
 from hdoc.logic.journeys import journey_statistics
 from hdoc.models.pages import LeaderboardPage, ParticipantPage
 from hdoc.models.participant import Participant
 from hdoc.models.statistics import JourneyStatistics
 
 router = Router()
-
-Limit = Annotated[int, Query(ge=1, le=100, description="Items per page, 1 to 100")]
-Cursor = Annotated[
-    str | None,
-    Query(max_length=MAX_CURSOR_LENGTH, description="The nextCursor of the previous page"),
-]
 
 
 @router.get(

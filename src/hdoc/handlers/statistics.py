@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from hdoc import aws
 from hdoc.handlers.tables import statistics_table, users_table
 from hdoc.logic.refresh import JourneyTarget, refresh_journeys
-from hdoc.logic.usernames import is_valid_username, username_key
+from hdoc.models.usernames import is_valid_username, username_key
 from hdoc.observability import logger, metrics
 from hdoc.settings import from_settings, settings
 from hdoc.sources.github import GitHubClient

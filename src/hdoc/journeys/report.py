@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, tzinfo
 
-from hdoc.journeys import streaks, text
+from hdoc.journeys import scoring, streaks, text
 from hdoc.journeys.checklist import read_checklist
 from hdoc.journeys.history import first_written, instant
 from hdoc.journeys.places import day_of
 from hdoc.journeys.snapshot import Snapshot
-from hdoc.logic import scoring
 from hdoc.models.journey import (
     ChecklistReport,
     DayEntry,

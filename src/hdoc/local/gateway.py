@@ -21,8 +21,8 @@ from hdoc.local.cfn import ACCOUNT_ID
 from hdoc.local.cognito import AuthorizationError
 from hdoc.local.hosted_ui import HostedUi
 from hdoc.local.runtime import LocalRuntime, Route
-from hdoc.logic.usernames import USERNAME_RULE, is_valid_username
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, Problem
+from hdoc.models.usernames import USERNAME_RULE, is_valid_username
 
 log = logging.getLogger("hdoc-local")
 

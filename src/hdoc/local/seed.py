@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hdoc.logic import scoring
+from hdoc.journeys import scoring
 from hdoc.models.participant import Participant
 
 FIRST_NAMES = (

@@ -10,8 +10,8 @@ from typing import Any
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import ProfileRecord, UsersTable
+from hdoc.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic import quotas
-from hdoc.logic.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
 from hdoc.observability import logger
 

@@ -19,13 +19,13 @@ from hdoc.dal.articles import (
     feed_key,
 )
 from hdoc.dal.users import UsersTable
+from hdoc.errors import ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic import quotas
 from hdoc.logic.accounts import Caller
 from hdoc.logic.cursors import CursorKeys, decode_cursor, encode_cursor
-from hdoc.logic.errors import ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic.markdown import render_markdown
-from hdoc.logic.usernames import username_key
 from hdoc.models.article import Article, ArticlePage, ArticleRequest, ArticleSummary, TagPage
+from hdoc.models.usernames import username_key
 from hdoc.observability import logger
 
 WORDS_PER_MINUTE = 200

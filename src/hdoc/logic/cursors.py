@@ -23,7 +23,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from hdoc.logic.errors import InvalidParameterError
+from hdoc.errors import InvalidParameterError
 
 MAX_CURSOR_LENGTH = 1024
 CURSOR_RULE = "the nextCursor of a previous page of this same listing, unchanged"

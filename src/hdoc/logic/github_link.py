@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from hdoc.dal.articles import ArticlesTable, StoredArticle
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import LinkState, ProfileRecord, UsersTable
+from hdoc.errors import InvalidParameterError, UpstreamError
 from hdoc.logic.accounts import Caller
-from hdoc.logic.errors import InvalidParameterError, UpstreamError
 from hdoc.models.account import GitHubCallback, GitHubLink, GitHubLinkStart
 from hdoc.sources.github_oauth import CodeRefusedError, GitHubOAuthApp, GitHubUnavailableError
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from hdoc.dal.statistics import StatisticsTable, StoredJourney
 from hdoc.dal.users import UsersTable
+from hdoc.errors import NotFoundError
 from hdoc.logic.accounts import COMPLETE_SIGNUP, Caller
-from hdoc.logic.errors import NotFoundError
 from hdoc.logic.participants import ParticipantNotFoundError
-from hdoc.logic.usernames import username_key
 from hdoc.models.statistics import STATUS_MEANINGS, JourneyStatistics, RefreshQueued
+from hdoc.models.usernames import username_key
 
 REFRESH_EVERY = timedelta(minutes=5)
 

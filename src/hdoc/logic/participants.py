@@ -14,12 +14,12 @@ from hdoc.dal.users import (
     SCORE_CEILING,
     UsersTable,
 )
+from hdoc.errors import NotFoundError
 from hdoc.logic.cursors import CursorKeys, InvalidCursorError, decode_cursor, encode_cursor
-from hdoc.logic.errors import NotFoundError
 from hdoc.logic.ranking import RankState, competition_ranks, state_after
-from hdoc.logic.usernames import username_key
 from hdoc.models.pages import LeaderboardPage, ParticipantPage
 from hdoc.models.participant import Participant, RankedParticipant
+from hdoc.models.usernames import username_key
 
 _PK_PATTERN = r"^[a-z0-9](?:-?[a-z0-9])*$"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from hdoc.dal.users import UsersTable
-from hdoc.logic.errors import TooManyRequestsError
+from hdoc.errors import TooManyRequestsError
 
 
 @dataclass(frozen=True)

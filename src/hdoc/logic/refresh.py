@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hdoc.dal.statistics import RULES_VERSION, StatisticsTable, StoredJourney
 from hdoc.journeys.report import read_journey, rescore
-from hdoc.logic.usernames import username_key
+from hdoc.models.journey_source import Known
+from hdoc.models.usernames import username_key
 from hdoc.observability import logger
-from hdoc.sources.github import GitHubClient, JourneyUnavailableError, Known, RateLimitedError
+from hdoc.sources.github import GitHubClient, JourneyUnavailableError, RateLimitedError
 
 # Seconds a refresh may take at worst (three requests, each retried with timeouts): a batch stops
 # starting new ones when less than this is left before Lambda's timeout.

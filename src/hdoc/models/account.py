@@ -6,7 +6,11 @@ from datetime import datetime
 
 from pydantic import Field
 
-from hdoc.logic.profiles import (
+from hdoc.models.article import Article
+from hdoc.models.base import ApiModel, RequestModel
+from hdoc.models.journey import JourneyReport
+from hdoc.models.participant import Participant
+from hdoc.models.profile_fields import (
     AvatarUrl,
     DisplayName,
     GithubUsername,
@@ -15,10 +19,6 @@ from hdoc.logic.profiles import (
     TimeZone,
     TwitterHandle,
 )
-from hdoc.models.article import Article
-from hdoc.models.base import ApiModel, RequestModel
-from hdoc.models.journey import JourneyReport
-from hdoc.models.participant import Participant
 
 
 class SignupRequest(RequestModel):

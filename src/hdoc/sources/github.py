@@ -23,7 +23,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,6 +31,7 @@ import urllib3
 
 from hdoc.journeys.places import is_readme, matters
 from hdoc.journeys.snapshot import Commit, Snapshot
+from hdoc.models.journey_source import Known
 
 DEFAULT_API_URL = "https://api.github.com"
 HISTORY_DEPTH = 100  # GitHub's largest page; a file edited more often keeps its newest 100 commits
@@ -53,15 +54,6 @@ class JourneyUnavailableError(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the last refresh of a journey stored, to fetch only what changed next time."""
-
-    etag: str | None = None
-    head: str | None = None
-    blobs: Mapping[str, str] = field(default_factory=dict)  # journey file or README path -> blob SHA
 
 
 @dataclass(frozen=True)

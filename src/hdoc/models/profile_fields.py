@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from hdoc.logic.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN, is_valid_username
+from hdoc.models.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN, is_valid_username
 
 NAME_RULE = "1 to 100 printable characters"
 TWITTER_RULE = "a Twitter/X handle: 1 to 15 letters, digits or underscores (a leading @ is dropped)"

@@ -1,0 +1,1 @@
+../../src/hdoc/errors.py
