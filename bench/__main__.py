@@ -4,7 +4,8 @@ It seeds the embedded store with 1,000 and then 10,000 demo participants, measur
 participants request at both sizes, and compares the old backend's way to a leaderboard: one Scan of
 the whole table, sorted in memory. Then, at the largest size, the signed-in account requests, and
 10,000 articles over 200 tags: every listing, the tag cloud, the feed, and writing an article.
-First of all, how long parsing and scoring a 100-day journey and reading a 300-commit clone take,
+First of all, each function's cold start (its handler's import in fresh interpreters, bench/cold_start.py),
+and how long parsing and scoring a 100-day journey and reading a 300-commit clone take,
 then the statistics parser against the fake GitHub for 500 participants (bench/statistics.py).
 Prints a table and writes bench/results.json.
 """
@@ -27,6 +28,8 @@ from typing import Any
 
 import requests
 
+from bench.cold_start import SAMPLES as IMPORT_SAMPLES
+from bench.cold_start import cold_start_table, cold_starts_met, measure_cold_starts
 from bench.statistics import PARTICIPANTS, measure_statistics, statistics_met, statistics_table
 from bench.website import measure_website, website_met, website_table
 from hdoc.dal.articles import ArticlesTable, StoredArticle
@@ -319,11 +322,16 @@ def _row(answers: list[tuple[requests.Response, float]], status: int) -> dict[st
 def run(
     samples: int,
     sizes: tuple[int, ...] = SIZES,
+    *,
     articles: int = ARTICLES,
     journey_participants: int = PARTICIPANTS,
     website_samples: int = WEBSITE_SAMPLES,
+    import_samples: int = IMPORT_SAMPLES,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {"samples": samples, "sizes": {}}
+    results["coldStarts"] = measure_cold_starts(
+        import_samples
+    )  # fresh interpreters, before anything shares the cores
     results["journeys"] = measure_journeys(samples)  # before the runtime's threads share the cores
     if website_samples:
         level = logger.log_level
@@ -522,6 +530,7 @@ def table(results: dict[str, Any]) -> str:
         lines += statistics_table(results["statistics"])
     if results.get("website"):
         lines += ["", website_table(results["website"])]
+    lines += cold_start_table(results["coldStarts"])
     return "\n".join(lines)
 
 
@@ -553,6 +562,12 @@ def main() -> int:
         default=WEBSITE_SAMPLES,
         help=f"cold page loads per website measurement (default {WEBSITE_SAMPLES}; 0 skips the browser)",
     )
+    parser.add_argument(
+        "--import-samples",
+        type=int,
+        default=IMPORT_SAMPLES,
+        help=f"fresh interpreters per function's cold start (default {IMPORT_SAMPLES})",
+    )
     args = parser.parse_args()
     results = run(
         args.samples,
@@ -560,6 +575,7 @@ def main() -> int:
         articles=args.articles,
         journey_participants=args.journey_participants,
         website_samples=args.website_samples,
+        import_samples=args.import_samples,
     )
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
@@ -599,6 +615,11 @@ def main() -> int:
             "met" if refreshed else "NOT MET",
         )
     site_fast = "website" not in results or website_met(results["website"])
+    # Reported, not yet a gate: the public read functions' imports are over the target (see the table).
+    print(
+        "target (the public read functions import in < 250 ms):",
+        "met" if cold_starts_met(results["coldStarts"]) else "NOT MET",
+    )
     return 0 if within and me_within and exact and journeys_fast and refreshed and site_fast else 1
 
 

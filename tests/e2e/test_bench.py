@@ -10,7 +10,9 @@ pytestmark = pytest.mark.xdist_group("bench")
 
 
 def test_a_small_bench_meets_its_targets():
-    results = run(samples=3, sizes=(60,), articles=60, journey_participants=20, website_samples=1)
+    results = run(
+        samples=3, sizes=(60,), articles=60, journey_participants=20, website_samples=1, import_samples=1
+    )
 
     articles = results["articles"]
     assert articles["articles"] == 60
@@ -38,3 +40,5 @@ def test_a_small_bench_meets_its_targets():
     assert website["pages"]["/u/{username}"]["apiRequests"] == 3  # participant, journey, articles
     assert all(0 < view["codeBytes"] < 60 * 1024 for view in website["firstViews"].values())
     assert "HTML+CSS+JS" in table(results)
+    assert set(results["coldStarts"]) >= {"ParticipantsFunction", "ArticlesFunction"}
+    assert all(row["medianMs"] > 0 and row["modules"] > 100 for row in results["coldStarts"].values())

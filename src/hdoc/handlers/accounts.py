@@ -21,7 +21,6 @@ from hdoc.handlers.auth import caller
 from hdoc.handlers.params import UsernamePath
 from hdoc.handlers.tables import articles_table, statistics_table, users_table
 from hdoc.logic import accounts, github_link
-from hdoc.logic.accounts import Caller
 from hdoc.logic.journeys import request_refresh
 from hdoc.logic.refresh import execution_input
 from hdoc.models.account import (
@@ -35,6 +34,7 @@ from hdoc.models.account import (
     ProfilePatch,
     SignupRequest,
 )
+from hdoc.models.caller import Caller
 from hdoc.models.statistics import RefreshQueued
 from hdoc.settings import settings
 from hdoc.sources.github_oauth import GitHubOAuthApp
@@ -245,4 +245,5 @@ def release_participant(username: UsernamePath) -> Response[None]:
     return Response(status_code=204, body=None)
 
 
-lambda_handler = lambda_handler_for(lambda: build_resolver(router))
+# Several AWS services per request (DynamoDB, Cognito, Step Functions, GitHub): traced.
+lambda_handler = lambda_handler_for(lambda: build_resolver(router), traced=True)

@@ -32,7 +32,7 @@ from hdoc.errors import (
 )
 from hdoc.handlers.params import PARAMETER_RULES
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
-from hdoc.observability import logger, tracer
+from hdoc.observability import logger
 from hdoc.settings import settings
 
 PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
@@ -267,19 +267,26 @@ def _problem_result(status: HTTPStatus, kind: str, detail: str) -> dict[str, Any
     }
 
 
+def _traced(handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]]) -> Any:
+    """`handler` with X-Ray subsegments for its calls to AWS, for a function that makes several."""
+    from aws_lambda_powertools import Tracer
+
+    # Responses (e-mail addresses in /me and /me/export) never go to X-Ray, where DELETE /me cannot reach.
+    return Tracer().capture_lambda_handler(capture_response=False)(handler)
+
+
 def lambda_handler_for(
-    build: Callable[[], APIGatewayRestResolver], max_body_bytes: int = MAX_BODY_BYTES
+    build: Callable[[], APIGatewayRestResolver], max_body_bytes: int = MAX_BODY_BYTES, *, traced: bool = False
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda entry point for the resolver `build` makes, on first use (not at import time).
 
     A resolver (and its routers) keeps the current request on itself, so it handles one event at a
-    time: as in a Lambda container, and as the local runtime runs each function.
+    time: as in a Lambda container, and as the local runtime runs each function. `traced` adds the
+    X-Ray SDK's subsegments (the Lambda service traces every invocation of every function anyway).
     """
     resolver = functools.cache(build)
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-    # Responses (e-mail addresses in /me and /me/export) never go to X-Ray, where DELETE /me cannot reach.
-    @tracer.capture_lambda_handler(capture_response=False)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _current_event.set(event)
         early = _early_problem(event, max_body_bytes)
@@ -287,4 +294,4 @@ def lambda_handler_for(
             return early
         return resolver().resolve(event, context)
 
-    return lambda_handler
+    return _traced(lambda_handler) if traced else lambda_handler

@@ -7,7 +7,7 @@ from typing import Any
 from hdoc import aws
 from hdoc.errors import UnauthorizedError
 from hdoc.handlers.api import current_event
-from hdoc.logic.accounts import Caller
+from hdoc.models.caller import Caller
 from hdoc.settings import settings
 
 

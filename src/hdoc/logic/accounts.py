@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,25 +12,11 @@ from hdoc.dal.users import ProfileRecord, UsersTable
 from hdoc.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic import quotas
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest
+from hdoc.models.caller import COMPLETE_SIGNUP, Caller
 from hdoc.observability import logger
 
-COMPLETE_SIGNUP = "You have no participant yet: complete signup with POST /signup."
 # Fields a participant may clear with null; the others always have a value.
 CLEARABLE = {"twitter_profile", "linkedin_profile", "avatar_image"}
-
-
-@dataclass(frozen=True)
-class Caller:
-    """The signed-in person, from the ID token's claims."""
-
-    sub: str
-    email: str
-    username: str  # Cognito's username for the user (with email sign-in, the sub)
-    groups: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def is_admin(self) -> bool:
-        return "admins" in self.groups
 
 
 def signup(

@@ -21,10 +21,10 @@ from hdoc.dal.articles import (
 from hdoc.dal.users import UsersTable
 from hdoc.errors import ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic import quotas
-from hdoc.logic.accounts import Caller
 from hdoc.logic.cursors import CursorKeys, decode_cursor, encode_cursor
 from hdoc.logic.markdown import render_markdown
 from hdoc.models.article import Article, ArticlePage, ArticleRequest, ArticleSummary, TagPage
+from hdoc.models.caller import Caller
 from hdoc.models.usernames import username_key
 from hdoc.observability import logger
 

@@ -16,8 +16,8 @@ from hdoc.dal.articles import ArticlesTable, StoredArticle
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import LinkState, ProfileRecord, UsersTable
 from hdoc.errors import InvalidParameterError, UpstreamError
-from hdoc.logic.accounts import Caller
 from hdoc.models.account import GitHubCallback, GitHubLink, GitHubLinkStart
+from hdoc.models.caller import Caller
 from hdoc.sources.github_oauth import CodeRefusedError, GitHubOAuthApp, GitHubUnavailableError
 
 LINK_LIFETIME = timedelta(minutes=10)

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from hdoc.dal.statistics import StatisticsTable, StoredJourney
 from hdoc.dal.users import UsersTable
 from hdoc.errors import NotFoundError
-from hdoc.logic.accounts import COMPLETE_SIGNUP, Caller
 from hdoc.logic.participants import ParticipantNotFoundError
+from hdoc.models.caller import COMPLETE_SIGNUP, Caller
 from hdoc.models.statistics import STATUS_MEANINGS, JourneyStatistics, RefreshQueued
 from hdoc.models.usernames import username_key
 
