@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,3 +60,41 @@ def reset() -> None:
     settings.cache_clear()
     for forget in _resets:
         forget()
+
+
+class MissingConfigurationError(RuntimeError):
+    """A function started without the environment its template gives it."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            "This function is not configured: "
+            + ", ".join(f"{name} is not set" for name in missing)
+            + " (the templates give it; a function deployed without it would fail or skip a check later)"
+        )
+
+
+def check_environment(variables: tuple[str, ...]) -> None:
+    """MissingConfigurationError naming each of `variables` that is unset or empty."""
+    missing = [name for name in variables if not os.environ.get(name, "").strip()]
+    if missing:
+        raise MissingConfigurationError(missing)
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def requires(*variables: str) -> Callable[[Handler], Handler]:
+    """Declare what a Lambda entry point needs from its environment: each variable must be set and
+    non-empty, or the function fails as it starts (before its first event does anything), naming them."""
+
+    def declare(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            check_environment(variables)
+            return handler(*args, **kwargs)
+
+        checked.required_environment = variables  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return declare

@@ -246,4 +246,17 @@ def release_participant(username: UsernamePath) -> Response[None]:
 
 
 # Several AWS services per request (DynamoDB, Cognito, Step Functions, GitHub): traced.
-lambda_handler = lambda_handler_for(lambda: build_resolver(router), traced=True)
+lambda_handler = lambda_handler_for(
+    lambda: build_resolver(router),
+    needs=(
+        "USERS_TABLE_NAME",
+        "ARTICLES_TABLE_NAME",
+        "STATISTICS_TABLE_NAME",
+        "USER_POOL_ID",
+        "STATE_MACHINE_ARN",
+        "GITHUB_API_URL",
+        "GITHUB_WEB_URL",
+        "GITHUB_OAUTH_SECRET",
+    ),
+    traced=True,
+)

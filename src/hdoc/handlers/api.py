@@ -33,7 +33,7 @@ from hdoc.errors import (
 from hdoc.handlers.params import PARAMETER_RULES
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
 from hdoc.observability import logger
-from hdoc.settings import settings
+from hdoc.settings import requires, settings
 
 PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
 
@@ -275,17 +275,27 @@ def _traced(handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]]) 
     return Tracer().capture_lambda_handler(capture_response=False)(handler)
 
 
+# What every API function needs: where its CORS answers may point.
+API_ENVIRONMENT = ("ALLOWED_ORIGINS",)
+
+
 def lambda_handler_for(
-    build: Callable[[], APIGatewayRestResolver], max_body_bytes: int = MAX_BODY_BYTES, *, traced: bool = False
+    build: Callable[[], APIGatewayRestResolver],
+    max_body_bytes: int = MAX_BODY_BYTES,
+    *,
+    needs: tuple[str, ...] = (),
+    traced: bool = False,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda entry point for the resolver `build` makes, on first use (not at import time).
 
     A resolver (and its routers) keeps the current request on itself, so it handles one event at a
-    time: as in a Lambda container, and as the local runtime runs each function. `traced` adds the
-    X-Ray SDK's subsegments (the Lambda service traces every invocation of every function anyway).
+    time: as in a Lambda container, and as the local runtime runs each function. `needs` names the
+    environment variables the function needs besides ALLOWED_ORIGINS (checked as it starts); `traced`
+    adds the X-Ray SDK's subsegments (the Lambda service traces every invocation of every function).
     """
     resolver = functools.cache(build)
 
+    @requires(*API_ENVIRONMENT, *needs)
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _current_event.set(event)

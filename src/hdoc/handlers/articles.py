@@ -132,4 +132,8 @@ def articles_feed(tag: TagFilter = None) -> Response[str]:
     )
 
 
-lambda_handler = lambda_handler_for(lambda: build_resolver(router), MAX_ARTICLE_REQUEST_BYTES)
+lambda_handler = lambda_handler_for(
+    lambda: build_resolver(router),
+    MAX_ARTICLE_REQUEST_BYTES,
+    needs=("USERS_TABLE_NAME", "ARTICLES_TABLE_NAME", "USER_POOL_ID", "CURSOR_KEY_SECRET"),
+)

@@ -72,4 +72,6 @@ def get_leaderboard(limit: Limit = 10, cursor: Cursor = None) -> LeaderboardPage
     return participants.leaderboard(users_table(), limit, cursor, cursor_keys())
 
 
-lambda_handler = lambda_handler_for(lambda: build_resolver(router))
+lambda_handler = lambda_handler_for(
+    lambda: build_resolver(router), needs=("USERS_TABLE_NAME", "STATISTICS_TABLE_NAME", "CURSOR_KEY_SECRET")
+)

@@ -11,10 +11,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hdoc.handlers.tables import users_table
 from hdoc.observability import logger
+from hdoc.settings import requires
 
 CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp"
 
 
+@requires("USERS_TABLE_NAME")
 @logger.inject_lambda_context
 @event_source(data_class=PostConfirmationTriggerEvent)
 def lambda_handler(event: PostConfirmationTriggerEvent, context: LambdaContext) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from hdoc.dal.statistics import JOURNEY_KIND
 from hdoc.handlers.tables import users_table
 from hdoc.logic.standings import StatisticsImage, standing
 from hdoc.observability import logger
+from hdoc.settings import requires
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -35,6 +36,7 @@ def apply_record(record: DynamoDBRecord) -> None:
     )
 
 
+@requires("USERS_TABLE_NAME")
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return dict(

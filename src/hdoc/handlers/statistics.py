@@ -18,7 +18,7 @@ from hdoc.handlers.tables import statistics_table, users_table
 from hdoc.logic.refresh import JourneyTarget, refresh_journeys
 from hdoc.models.usernames import is_valid_username, username_key
 from hdoc.observability import logger
-from hdoc.settings import from_settings, settings
+from hdoc.settings import from_settings, requires, settings
 from hdoc.sources.github import GitHubClient
 
 # Journeys refreshed, by outcome: the only function that publishes metrics.
@@ -41,6 +41,7 @@ def batches(usernames: list[str], size: int) -> list[list[str]]:
     return [usernames[start : start + size] for start in range(0, len(usernames), size)]
 
 
+@requires("USERS_TABLE_NAME")
 @logger.inject_lambda_context
 def list_page(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """A page of participants as batches, and the cursor of the next page (null at the end).
@@ -58,6 +59,7 @@ def list_page(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return {"batches": batches(usernames, config.refresh_batch_size), "cursor": next_cursor}
 
 
+@requires("USERS_TABLE_NAME", "STATISTICS_TABLE_NAME", "GITHUB_TOKEN_SECRET", "GITHUB_API_URL")
 @metrics.log_metrics
 @logger.inject_lambda_context
 def refresh_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -83,6 +85,7 @@ def refresh_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, An
     return tally.as_dict()
 
 
+@requires()  # only its input: the batches' summaries
 @logger.inject_lambda_context
 def tally(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The run's summary so far plus one page's batch results."""

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from hdoc.handlers.tables import articles_table
 from hdoc.logic.tag_counts import change_for
 from hdoc.observability import logger
+from hdoc.settings import requires
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -24,6 +25,7 @@ def count_record(record: DynamoDBRecord) -> None:
         logger.debug("tag count", extra={"tag": tag, "delta": delta, "applied": applied})
 
 
+@requires("ARTICLES_TABLE_NAME")
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return dict(
