@@ -18,7 +18,7 @@ from hdoc.dal.users import ProfileRecord
 from hdoc.errors import NotFoundError, UpstreamError
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
 from hdoc.handlers.auth import caller
-from hdoc.handlers.params import UsernamePath
+from hdoc.handlers.params import SIGNED_IN, UsernamePath
 from hdoc.handlers.tables import articles_table, statistics_table, users_table
 from hdoc.logic import accounts, github_link
 from hdoc.logic.journeys import request_refresh
@@ -96,7 +96,13 @@ def start_refresh(username: str) -> None:
 @router.post(
     "/signup",
     summary="Become a participant: claim your GitHub username",
+    description=(
+        "Claims the GitHub username you linked (POST /me/github/callback) as your participant. The "
+        "username is yours alone: a second claim of it is a 409. Needs a verified GitHub link (403 "
+        "without one)."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(Profile, 400, 401, 403, 409, 413, 415, status=201),
 )
 def signup(request: Annotated[SignupRequest, Body()]) -> Response[Profile]:
@@ -106,7 +112,12 @@ def signup(request: Annotated[SignupRequest, Body()]) -> Response[Profile]:
 @router.get(
     "/me",
     summary="Your account and participant",
+    description=(
+        "Your account (e-mail, GitHub link) and, once you signed up, your participant and profile. The "
+        "ETag header is the profile's version, to send back as If-Match when you change it."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(Me, 401, 404),
 )
 def get_me() -> Response[Me]:
@@ -122,7 +133,13 @@ def get_me() -> Response[Me]:
 @router.patch(
     "/me",
     summary="Change your profile (send If-Match so no update is lost)",
+    description=(
+        "Changes the fields you send and leaves the others. With If-Match, a profile changed since you "
+        "read it is refused with 412 rather than overwritten. At most 30 changes an hour (429 with Retry-"
+        "After)."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(Profile, 400, 401, 404, 412, 413, 415, 429),
 )
 def patch_me(patch: Annotated[ProfilePatch, Body()], if_match: IfMatch = None) -> Response[Profile]:
@@ -133,7 +150,12 @@ def patch_me(patch: Annotated[ProfilePatch, Body()], if_match: IfMatch = None) -
 @router.delete(
     "/me",
     summary="Delete your participant, your account and everything hdoc holds about you",
+    description=(
+        "Deletes your participant, your articles, your journey's statistics and your sign-in account. It "
+        "cannot be undone; download your data first (GET /me/export)."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(None, 401, status=204),
 )
 def delete_me() -> Response[None]:
@@ -144,7 +166,12 @@ def delete_me() -> Response[None]:
 @router.get(
     "/me/export",
     summary="Everything hdoc holds about you, as one JSON document",
+    description=(
+        "Your account, profile, journey statistics and articles, as one JSON document to keep or take "
+        "elsewhere."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(Export, 401),
 )
 def export_me() -> Response[Export]:
@@ -160,7 +187,12 @@ def export_me() -> Response[Export]:
 @router.post(
     "/me/refresh",
     summary="Read your journey from GitHub now (at most once every 5 minutes)",
+    description=(
+        "Queues a read of your journey repository ahead of the schedule. Asked again within 5 minutes, it"
+        " answers 429 with Retry-After."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(RefreshQueued, 401, 404, 429, status=202),
 )
 def refresh_me() -> Response[RefreshQueued]:
@@ -184,7 +216,12 @@ def github_app() -> GitHubOAuthApp:
 @router.post(
     "/me/github/link",
     summary="Start linking your GitHub account: GitHub's page to send you to",
+    description=(
+        "Returns the address of GitHub's authorization page for hdoc's OAuth App, with a one-time state. "
+        "GitHub sends you back to the website with a code, for POST /me/github/callback."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(GitHubLinkStart, 400, 401, 413, 415, 502),
 )
 def start_github_link(request: Annotated[GitHubLinkRequest, Body()]) -> GitHubLinkStart:
@@ -201,7 +238,12 @@ def start_github_link(request: Annotated[GitHubLinkRequest, Body()]) -> GitHubLi
 @router.post(
     "/me/github/callback",
     summary="Finish linking: the code and state GitHub sent you back with",
+    description=(
+        "Exchanges GitHub's code for your GitHub identity (login and id) and links it to your account. A "
+        "GitHub account linked to someone else is a 409; GitHub unreachable is a 502 or 504."
+    ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(GitHubLink, 400, 401, 409, 413, 415, 502, 504),
 )
 def finish_github_link(callback: Annotated[GitHubCallback, Body()]) -> GitHubLink:
@@ -219,7 +261,9 @@ def finish_github_link(callback: Annotated[GitHubCallback, Body()]) -> GitHubLin
 @router.get(
     "/me/github",
     summary="The GitHub account linked to yours",
+    description=("The GitHub login and id linked to your account, and when they were linked."),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(GitHubLink, 401, 404),
 )
 def get_github_link() -> GitHubLink:
@@ -238,6 +282,7 @@ def get_github_link() -> GitHubLink:
         "owner of the GitHub account. A verified participant cannot be released (409)."
     ),
     tags=["account"],
+    security=SIGNED_IN,
     responses=documented_responses(None, 400, 401, 403, 404, 409, status=204),
 )
 def release_participant(username: UsernamePath) -> Response[None]:

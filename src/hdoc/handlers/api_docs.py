@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Tag
 
 from hdoc import __version__
 from hdoc.handlers import accounts, articles, participants
@@ -31,12 +32,63 @@ def openapi_document() -> dict[str, Any]:
     return json.loads(openapi_json())
 
 
+TAGS = [
+    Tag(
+        name="participants",
+        description="Public: profiles, the directory, the newest participants, journeys, the leaderboard",
+    ),
+    Tag(
+        name="account",
+        description="Signed in: signup, your profile, your GitHub link, your data; admins' chores",
+    ),
+    Tag(
+        name="articles",
+        description="Articles and tags (reading is public; writing is signed in), and the Atom feed",
+    ),
+]
+SECURITY_SCHEMES = {
+    "cognitoIdToken": HTTPBearer(
+        bearerFormat="JWT",
+        description="A Cognito ID token of hdoc's user pool (locally: `hdoc token --email EMAIL`)",
+    )
+}
+
+
+def _referenced(node: Any) -> set[str]:
+    """The names of the component schemas `node` refers to."""
+    if isinstance(node, dict):
+        found = {node["$ref"].rsplit("/", 1)[-1]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_referenced(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_referenced(value) for value in node))
+    return set()
+
+
+def _prune_schemas(document: dict[str, Any]) -> None:
+    """Drop the component schemas nothing refers to (Powertools adds its 422 ones to every document)."""
+    schemas = document.get("components", {}).get("schemas", {})
+    used = _referenced(document["paths"])
+    while True:
+        more = _referenced({name: schemas[name] for name in used if name in schemas}) - used
+        if not more:
+            break
+        used |= more
+    for name in set(schemas) - used:
+        del schemas[name]
+
+
 @cache
 def openapi_json() -> str:
     """The OpenAPI 3 document of every route as JSON, with 400 problems in place of Powertools' 422s."""
     app = build_resolver(*API_ROUTERS, router)
     document: dict[str, Any] = json.loads(
-        app.get_openapi_json_schema(title="hdoc", version=__version__, description=DESCRIPTION)
+        app.get_openapi_json_schema(
+            title="hdoc",
+            version=__version__,
+            description=DESCRIPTION,
+            tags=list(TAGS),
+            security_schemes=dict(SECURITY_SCHEMES),
+        )
     )
     for path, media_type in NON_JSON_ROUTES.items():
         # Powertools documents every success as JSON; these routes answer another media type.
@@ -48,9 +100,6 @@ def openapi_json() -> str:
             responses = operation.get("responses", {})
             # A 204 has no body, whatever the function's return annotation says.
             responses.get("204", {}).pop("content", None)
-            # Routes that can answer 401 are the signed-in ones, behind the Cognito authorizer.
-            if "401" in responses:
-                operation["security"] = [{"cognitoIdToken": []}]
             # Request validation errors are answered as 400 problems (handlers/api.py), never 422.
             if responses.pop("422", None) is not None and "400" not in responses:
                 responses["400"] = {
@@ -59,17 +108,7 @@ def openapi_json() -> str:
                         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
                     },
                 }
-    document.setdefault("components", {})["securitySchemes"] = {
-        "cognitoIdToken": {
-            "type": "http",
-            "scheme": "bearer",
-            "bearerFormat": "JWT",
-            "description": "A Cognito ID token of hdoc's user pool (locally: `hdoc token --email EMAIL`)",
-        }
-    }
-    schemas = document.get("components", {}).get("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(unused, None)
+    _prune_schemas(document)
     return json.dumps(document, indent=2)
 
 

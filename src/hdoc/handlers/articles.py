@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
 from hdoc.handlers.auth import caller
-from hdoc.handlers.params import Cursor, Limit
+from hdoc.handlers.params import SIGNED_IN, Cursor, Limit
 from hdoc.handlers.params import UsernamePath as Username
 from hdoc.handlers.tables import articles_table, cursor_keys, users_table
 from hdoc.logic import articles
@@ -37,7 +37,12 @@ AuthorFilter = Annotated[
 @router.post(
     "/users/<username>/articles",
     summary="Publish an article as yourself",
+    description=(
+        "Publishes a Markdown article under your username (the path's username must be yours). At most 10"
+        " articles a day (429 with Retry-After)."
+    ),
     tags=["articles"],
+    security=SIGNED_IN,
     responses=documented_responses(Article, 400, 401, 403, 404, 413, 415, 429, status=201),
 )
 def create_article(username: Username, request: Annotated[ArticleRequest, Body()]) -> Response[Article]:
@@ -53,6 +58,10 @@ def create_article(username: Username, request: Annotated[ArticleRequest, Body()
 @router.get(
     "/articles",
     summary="Articles, newest first; by tag or by author",
+    description=(
+        "Article summaries, newest first, a page at a time (limit and cursor); filter by one tag or one "
+        "author."
+    ),
     tags=["articles"],
     responses=documented_responses(ArticlePage, 400),
 )
@@ -65,6 +74,7 @@ def list_articles(
 @router.get(
     "/articles/<article_id>",
     summary="One article",
+    description=("The article with its Markdown body and its rendered, sanitized HTML (bodyHtml)."),
     tags=["articles"],
     responses=documented_responses(Article, 400, 404),
 )
@@ -75,7 +85,9 @@ def get_article(article_id: ArticleId) -> Article:
 @router.put(
     "/articles/<article_id>",
     summary="Edit your article",
+    description=("Replaces the article's title, description, body, tags and links. Only its author may."),
     tags=["articles"],
+    security=SIGNED_IN,
     responses=documented_responses(Article, 400, 401, 403, 404, 413, 415),
 )
 def update_article(article_id: ArticleId, request: Annotated[ArticleRequest, Body()]) -> Article:
@@ -85,7 +97,9 @@ def update_article(article_id: ArticleId, request: Annotated[ArticleRequest, Bod
 @router.delete(
     "/articles/<article_id>",
     summary="Delete an article (its author, or an admin)",
+    description=("Deletes the article; its author or an admin may."),
     tags=["articles"],
+    security=SIGNED_IN,
     responses=documented_responses(None, 400, 401, 403, 404, status=204),
 )
 def delete_article(article_id: ArticleId) -> Response[None]:
@@ -96,6 +110,7 @@ def delete_article(article_id: ArticleId) -> Response[None]:
 @router.get(
     "/tags",
     summary="Tags, most used first, ties by name",
+    description=("Every tag with its number of articles, most used first, a page at a time."),
     tags=["articles"],
     responses=documented_responses(TagPage, 400),
 )
@@ -106,6 +121,9 @@ def list_tags(limit: Limit = 20, cursor: Cursor = None) -> TagPage:
 @router.get(
     FEED_PATH,
     summary="The latest 20 articles as an Atom feed",
+    description=(
+        "An Atom 1.0 feed of the 20 newest articles (all, or one tag's), with their rendered bodies."
+    ),
     tags=["articles"],
     responses={
         200: {

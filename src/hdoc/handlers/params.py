@@ -49,3 +49,6 @@ Cursor = Annotated[
     str | None,
     Query(max_length=MAX_CURSOR_LENGTH, description="The nextCursor of the previous page"),
 ]
+
+# The security requirement of the signed-in routes: a Cognito ID token (api_docs declares the scheme).
+SIGNED_IN: list[dict[str, list[str]]] = [{"cognitoIdToken": []}]

@@ -20,6 +20,7 @@ router = Router()
 @router.get(
     "/users",
     summary="All participants, by username",
+    description=("Every participant, in username order, a page at a time (limit and cursor)."),
     tags=["participants"],
     responses=documented_responses(ParticipantPage, 400),
 )
@@ -30,6 +31,7 @@ def list_users(limit: Limit = 20, cursor: Cursor = None) -> ParticipantPage:
 @router.get(
     "/users/recent",
     summary="The newest participants, newest first",
+    description=("The participants who joined last, newest first."),
     tags=["participants"],
     responses=documented_responses(ParticipantPage, 400),
 )
@@ -40,6 +42,7 @@ def recent_users(limit: Limit = 20) -> ParticipantPage:
 @router.get(
     "/users/<username>",
     summary="One participant",
+    description=("A participant's public profile and scores; the username in any case."),
     tags=["participants"],
     responses=documented_responses(Participant, 400, 404),
 )
@@ -50,6 +53,11 @@ def get_user(username: Username) -> Participant:
 @router.get(
     "/users/<username>/journey",
     summary="A participant's journey: entries, streaks, score breakdown, and how its last read went",
+    description=(
+        "The journey hdoc read from the participant's repository: each day's entry and whether it counts "
+        "(and why not), streaks with their dates, the score's breakdown, and when and how the last read "
+        "went."
+    ),
     tags=["participants"],
     responses=documented_responses(JourneyStatistics, 400, 404),
 )
