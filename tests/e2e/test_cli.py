@@ -36,6 +36,16 @@ def test_hdoc_seed_adds_participants_to_a_running_server(empty_api):
     )[:3]
 
 
+def test_the_local_seed_path_refuses_a_bad_count_and_writes_nothing(empty_api):
+    from hdoc.local.gateway import SEED_PATH
+
+    for count in (0, -3, "ten", True, 10**9):
+        answer = requests.post(f"{empty_api.url}{SEED_PATH}", json={"participants": count}, timeout=10)
+        assert answer.status_code == 400, count
+        assert "participants" in answer.json()["detail"]
+    assert requests.get(f"{empty_api.url}/users", timeout=10).json()["items"] == []
+
+
 def test_hdoc_seed_without_a_server_says_so_and_fails(capsys):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

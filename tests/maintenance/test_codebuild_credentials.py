@@ -22,7 +22,7 @@ def codebuild(monkeypatch: pytest.MonkeyPatch) -> Stubber:
         "codebuild", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
     )
     stubber = Stubber(client)
-    monkeypatch.setattr("hdoc.cli._codebuild_client", lambda _args: client)
+    monkeypatch.setattr("hdoc.cli.aws._codebuild_client", lambda _args: client)
     with stubber:
         yield stubber
     stubber.assert_no_pending_responses()

@@ -92,7 +92,7 @@ def test_sam_build_makes_functions_whose_handlers_import_from_their_build_folder
         # Only what the functions import: not the local runtime, the command line or the maintainers' tools.
         shipped = {path.relative_to(folder / "hdoc").as_posix() for path in (folder / "hdoc").rglob("*")}
         assert {"handlers/api.py", "logic/cursors.py", "dal/users.py", "journeys/day_templates"} <= shipped
-        assert not {"local", "cli.py", "maintenance", "site_files.py"} & shipped, folder.name
+        assert not {"local", "cli", "maintenance", "site_files.py"} & shipped, folder.name
         assert not [name for name in ("moto", "pytest", "playwright", "werkzeug") if (folder / name).exists()]
     for folder, handler in handlers.items():
         module, _, attribute = handler.rpartition(".")
@@ -113,7 +113,7 @@ def test_sam_build_makes_functions_whose_handlers_import_from_their_build_folder
 
 
 # What the Lambda functions never load: the local runtime, the command line and the maintainers' tools.
-NOT_SHIPPED = {"local", "cli.py", "maintenance", "site_files.py", "__pycache__"}
+NOT_SHIPPED = {"local", "cli", "maintenance", "site_files.py", "__pycache__"}
 
 
 def test_the_functions_folder_links_every_module_but_the_local_and_maintainers_tools():

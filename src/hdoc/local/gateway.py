@@ -33,6 +33,8 @@ CALLS_HEADER = "X-Hdoc-Dynamodb-Calls"
 RESOURCES_PATH = "/_local/resources"
 TOKEN_PATH = "/_local/token"
 REFRESH_PATH = "/_local/refresh"
+SEED_PATH = "/_local/seed"
+MAX_SEEDED = 100_000
 
 
 def proxy_event(
@@ -165,6 +167,8 @@ class LocalGateway:
             return self.token(request)
         if request.path == REFRESH_PATH and request.method == "POST":
             return self.refresh(request)
+        if request.path == SEED_PATH and request.method == "POST":
+            return self.seed(request)
         if self.hosted_ui.handles(request.path):
             return self.hosted_ui.respond(request)
         matched = self.runtime.route(request.method, request.path)
@@ -234,6 +238,23 @@ class LocalGateway:
         ended = self.runtime.run_state_machine(execution_input(usernames))
         self.runtime.deliver_streams()  # the score calculator has caught up before the answer
         return Response(json.dumps(ended), content_type="application/json")
+
+    def seed(self, request: Request) -> Response:
+        """Add demo participants to the USERS table, through its table code (hdoc seed)."""
+        from hdoc.dal.users import UsersTable
+        from hdoc.local.seed import demo_participants
+
+        asked = request.get_json(silent=True) or {}
+        count, random_seed = asked.get("participants"), asked.get("seed")
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SEEDED:
+            return problem_response(
+                HTTPStatus.BAD_REQUEST, f"'participants' must be a whole number from 1 to {MAX_SEEDED:,}."
+            )
+        if random_seed is not None and (not isinstance(random_seed, int) or isinstance(random_seed, bool)):
+            return problem_response(HTTPStatus.BAD_REQUEST, "'seed' must be a whole number, or null.")
+        seeded = list(demo_participants(count, seed=random_seed))
+        UsersTable(self.runtime.table_name("UsersTable")).put_many(seeded)
+        return Response(json.dumps({"written": len(seeded)}), content_type="application/json")
 
     def resources(self) -> Response:
         """Where the embedded AWS is and what was created in it, for hdoc's own commands."""
