@@ -11,7 +11,8 @@ import pytest
 from boto3.dynamodb.types import TypeSerializer
 
 from hdoc.dal.users import LEADERBOARD_INDEX, UsersTable, leaderboard_key
-from hdoc.local.runtime import LocalFunction, LocalRuntime
+from hdoc.local.functions import LocalFunction
+from hdoc.local.runtime import LocalRuntime
 from tests.conftest import TEMPLATE, make_participant
 
 REACHED = datetime(2026, 3, 5, 10, tzinfo=UTC)

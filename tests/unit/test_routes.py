@@ -1,6 +1,7 @@
 """Routing as API Gateway does: literal segments beat parameters, which beat greedy paths."""
 
-from hdoc.local.runtime import LocalFunction, LocalRuntime, Route
+from hdoc.local.functions import LocalFunction, Route
+from hdoc.local.runtime import LocalRuntime
 
 
 def route(path: str, method: str = "GET") -> Route:

@@ -19,8 +19,9 @@ from werkzeug.wrappers import Request, Response
 
 from hdoc.local.cfn import ACCOUNT_ID
 from hdoc.local.cognito import AuthorizationError
+from hdoc.local.functions import Route
 from hdoc.local.hosted_ui import HostedUi
-from hdoc.local.runtime import LocalRuntime, Route
+from hdoc.local.runtime import LocalRuntime
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, Problem
 from hdoc.models.usernames import USERNAME_RULE, is_valid_username
 

@@ -1,0 +1,139 @@
+"""The functions and routes of the local runtime: a function invoked as Lambda would (one event at a
+time, with a context of its own), and an API route it serves."""
+
+from __future__ import annotations
+
+import contextvars
+import importlib
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hdoc.local.cfn import ACCOUNT_ID, REGION
+from hdoc.local.cognito import Authorizer
+
+# The context of the function running in this thread (functions run in threads of one process here).
+_invoked: contextvars.ContextVar[LocalContext | None] = contextvars.ContextVar("hdoc_invoked", default=None)
+
+
+class FunctionLogContext(logging.Filter):
+    """The local runtime's one seam in logging. In AWS each function has a process of its own, and
+    Powertools' logger holds that function's Lambda context; here every function shares one process
+    and one logger, so a record would carry the context of whichever function was invoked last (the
+    refresh batch's lines would name the tag counter). This stamps each record with the context of
+    the function that logged it, which Powertools prints in place of its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = _invoked.get()
+        if context is not None:
+            record.function_name = context.function_name
+            record.function_arn = context.invoked_function_arn
+            record.function_request_id = context.aws_request_id
+            record.function_memory_size = context.memory_limit_in_mb
+        return True
+
+
+def stamp_function_context(logger: logging.Logger) -> None:
+    """Have `logger`'s records carry the context of the function that logged them (once)."""
+    if not any(isinstance(existing, FunctionLogContext) for existing in logger.filters):
+        logger.addFilter(FunctionLogContext())
+
+
+class LocalContext:
+    """The parts of Lambda's context object that handlers use."""
+
+    def __init__(self, function: LocalFunction) -> None:
+        self.function_name = function.name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = function.arn
+        self.memory_limit_in_mb = function.memory_mb
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_stream_name = f"local/{self.aws_request_id}"
+        self.identity = None
+        self.client_context = None
+        self._deadline = time.monotonic() + function.timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class LocalFunction:
+    """A Lambda function declared in a template."""
+
+    logical_id: str
+    name: str
+    handler: str
+    environment: dict[str, str]
+    timeout_seconds: int
+    memory_mb: int
+    events: dict[str, Any]
+    # One warm container per function: Lambda never runs two events at once in one container, and
+    # handlers (Powertools routers among them) keep per-request state in module objects.
+    _container: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.name}"
+
+    def entry_point(self) -> Callable[[dict[str, Any], Any], Any]:
+        module_name, _, attribute = self.handler.rpartition(".")
+        return getattr(importlib.import_module(module_name), attribute)
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        """Call the handler as Lambda would, with a fresh context, one event at a time."""
+        context = LocalContext(self)
+        with self._container:
+            token = _invoked.set(context)
+            try:
+                return self.entry_point()(event, context)
+            finally:
+                _invoked.reset(token)
+
+
+_PATH_PARAMETER = re.compile(r"^\{([A-Za-z0-9_]+)(\+?)\}$")
+
+
+@dataclass
+class Route:
+    """An API event: a method and path template served by a function."""
+
+    method: str
+    path: str
+    function: LocalFunction
+    stage: str
+    properties: dict[str, Any]
+    authorizer: Authorizer | None = None
+
+    def match(self, path: str) -> tuple[dict[str, str], tuple[int, ...]] | None:
+        """Path parameters and a specificity (literal beats parameter beats greedy), or None."""
+        wanted = [segment for segment in self.path.strip("/").split("/") if segment]
+        given = [segment for segment in path.strip("/").split("/") if segment]
+        parameters: dict[str, str] = {}
+        rank: list[int] = []
+        for index, segment in enumerate(wanted):
+            parameter = _PATH_PARAMETER.match(segment)
+            if parameter and parameter.group(2):  # {proxy+}: the rest of the path, at least one segment
+                if len(given) <= index:
+                    return None
+                parameters[parameter.group(1)] = "/".join(given[index:])
+                rank.append(0)
+                return parameters, tuple(rank)
+            if index >= len(given):
+                return None
+            if parameter:
+                parameters[parameter.group(1)] = given[index]
+                rank.append(1)
+            elif segment == given[index]:
+                rank.append(2)
+            else:
+                return None
+        if len(given) != len(wanted):
+            return None
+        return parameters, tuple(rank)
