@@ -18,7 +18,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from hdoc import aws
-from hdoc.dal.users import plain, timestamp
+from hdoc.dal.dynamo import CONDITION_FAILED, error_code, plain, timestamp, transact
 from hdoc.errors import NotFoundError
 from hdoc.models.article import Article, ArticleSummary, TagCount
 
@@ -74,10 +74,6 @@ def _article_item(stored: StoredArticle) -> dict[str, Any]:
 
 def _entry_item(stored: StoredArticle, tag: str) -> dict[str, Any]:
     return {**_summary_item(stored.article), "pk": f"tag#{tag}", "sk": stored.feed_key, "articleTag": tag}
-
-
-def _reasons(error: ClientError) -> list[str | None]:
-    return [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
 
 
 class ArticlesTable:
@@ -156,7 +152,7 @@ class ArticlesTable:
                 ]
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            if error_code(error) == "TransactionCanceledException":
                 raise NotFoundError(
                     f"Article {old.article.id} changed or was deleted meanwhile; GET it and try again."
                 ) from error
@@ -281,13 +277,9 @@ class ArticlesTable:
                         "ConditionExpression": "attribute_exists(pk)",
                     }
                 }
-            try:
-                self._client.transact_write_items(TransactItems=[marker_op, {"Put": count_put}])
+            reasons = transact(self._client, [marker_op, {"Put": count_put}])
+            if reasons is None:
                 return True
-            except ClientError as error:
-                reasons = _reasons(error)
-                if not reasons:
-                    raise
-                if reasons[0] == "ConditionalCheckFailed":
-                    return False  # this (tag, article) was already counted, or already uncounted
+            if reasons and reasons[0] == CONDITION_FAILED:
+                return False  # this (tag, article) was already counted, or already uncounted
         raise RuntimeError(f"the count of tag {tag!r} kept changing; the stream record will be retried")

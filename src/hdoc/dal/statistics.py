@@ -20,7 +20,8 @@ from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from hdoc import aws
-from hdoc.dal.users import PARTICIPANT_LIST, plain, timestamp
+from hdoc.dal.dynamo import Update, condition_failed, error_code, plain, timestamp
+from hdoc.dal.users import PARTICIPANT_LIST
 from hdoc.errors import TooManyRequestsError
 from hdoc.models.journey import JourneyReport
 from hdoc.models.journey_source import Known
@@ -90,10 +91,6 @@ def _to_stored(item: dict[str, Any]) -> StoredJourney:
     )
 
 
-def _condition_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
 class StatisticsTable:
     """Reads and writes journey statistics."""
 
@@ -109,13 +106,11 @@ class StatisticsTable:
 
     def _update(self, pk: str, fields: dict[str, Any], expected_version: int | None) -> bool:
         """Set `fields` and bump the version, if the item is still at `expected_version`."""
-        names = {"#version": "version"}
-        values: dict[str, Any] = {":one": 1, ":zero": 0}
-        sets = ["#version = if_not_exists(#version, :zero) + :one"]
-        for index, (name, value) in enumerate(sorted(fields.items())):
-            names[f"#f{index}"] = name
-            values[f":f{index}"] = value
-            sets.append(f"#f{index} = :f{index}")
+        changes = Update(
+            sets=["#version = if_not_exists(#version, :zero) + :one"], names={"#version": "version"}
+        )
+        changes.value(":one", 1).value(":zero", 0).assign(fields)
+        names, values = changes.names, changes.values
         if expected_version is None:
             condition = "attribute_not_exists(#version)"
         else:
@@ -123,7 +118,7 @@ class StatisticsTable:
             values[":expected"] = expected_version
         update = {
             "Key": {"pk": pk, "sk": GITHUB},
-            "UpdateExpression": "SET " + ", ".join(sets),
+            "UpdateExpression": changes.expression(),
             "ConditionExpression": condition,
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
@@ -146,7 +141,7 @@ class StatisticsTable:
             else:
                 self._table.update_item(**update)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code")
+            code = error_code(error)
             if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
                 return False  # another refresh got there first, or the participant is gone
             raise
@@ -232,7 +227,7 @@ class StatisticsTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
             last = _parse_time(error.response.get("Item", {}).get("refreshRequestedAt", {}).get("S")) or now
             raise TooManyRequestsError(

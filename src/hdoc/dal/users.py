@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from hdoc import aws
+from hdoc.dal.dynamo import CONDITION_FAILED, Update, condition_failed, plain, timestamp, transact
 from hdoc.errors import ConflictError, NotFoundError, PreconditionFailedError
 from hdoc.models.account import Account, GitHubLink, Profile
 from hdoc.models.participant import Participant
@@ -37,7 +37,6 @@ ACCOUNT_PREFIX = "account#"
 GITHUB_PREFIX = "github#"
 LINK_STATE_PREFIX = "githublink#"
 QUOTA_PREFIX = "quota#"
-CONDITION_FAILED = "ConditionalCheckFailed"  # a transaction item's cancellation reason
 BY_USERNAME_INDEX = "ByUsername"
 LEADERBOARD_INDEX = "Leaderboard"
 RECENT_INDEX = "Recent"
@@ -46,14 +45,8 @@ RECENT_INDEX = "Recent"
 # leaderboard: highest score, then longest streak, then who reached the score first, then username.
 SCORE_CEILING = 10**12 - 1
 STREAK_CEILING = 10**6 - 1
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 LEADERBOARD_KEY_PATTERN = r"^\d{12}#\d{6}#\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]{1,39}$"
 JOINED_KEY_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]{1,39}$"
-
-
-def timestamp(moment: datetime) -> str:
-    """A fixed-width UTC timestamp that sorts as text in time order."""
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
 def leaderboard_key(score: int, longest_streak: int, score_reached_at: datetime, pk: str) -> str:
@@ -100,15 +93,6 @@ class ProfileRecord:
 def account_key(sub: str) -> str:
     """The key of a Cognito user's account record."""
     return f"{ACCOUNT_PREFIX}{sub}"
-
-
-def plain(value: Any) -> Any:
-    """A value read from DynamoDB as plain Python: its numbers (hdoc stores whole ones) as int."""
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def _to_record(item: dict[str, Any]) -> ParticipantRecord:
@@ -162,10 +146,6 @@ class LinkState:
     expires_at: datetime
 
 
-def _condition_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
 def to_item(participant: Participant, score_reached_at: datetime) -> dict[str, Any]:
     """The stored item for a participant."""
     pk = participant.id.lower()
@@ -192,15 +172,8 @@ class UsersTable:
         self._table = aws.dynamodb().Table(table_name)
 
     def _transact(self, items: list[dict[str, Any]]) -> list[str | None] | None:
-        """Write `items` in one transaction: None when it went through, else each item's
-        cancellation reason (CONDITION_FAILED for those whose condition failed)."""
-        try:
-            self._table.meta.client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            return [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-        return None
+        """Write `items` in one transaction (dynamo.transact)."""
+        return transact(self._table.meta.client, items)
 
     def get(self, pk: str) -> ParticipantRecord | None:
         """One participant by lower-cased username: a single GetItem."""
@@ -287,11 +260,8 @@ class UsersTable:
         """
         names = {"#statsVersion": "statsVersion", "#list": "participantList", "#verified": "verified"}
         values: dict[str, Any] = {":v": stats_version, ":list": PARTICIPANT_LIST, ":yes": True}
-        sets = ["#statsVersion = :v"]
-        for index, (name, value) in enumerate(sorted(fields.items())):
-            names[f"#f{index}"] = name
-            values[f":f{index}"] = value
-            sets.append(f"#f{index} = :f{index}")
+        assigned = Update(sets=["#statsVersion = :v"], names=names, values=values).assign(fields)
+        sets = assigned.sets
         current = "#list = :list AND (attribute_not_exists(#statsVersion) OR #statsVersion < :v)"
         ranked = "rankKey" in fields
         if ranked:
@@ -318,7 +288,7 @@ class UsersTable:
                     ExpressionAttributeValues=used,
                 )
             except ClientError as error:
-                if _condition_failed(error):
+                if condition_failed(error):
                     continue
                 raise
             return True
@@ -334,7 +304,7 @@ class UsersTable:
                 ConditionExpression="attribute_not_exists(pk)",
             )
         except ClientError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 return False
             raise
         return True
@@ -366,7 +336,7 @@ class UsersTable:
                 ReturnValues="ALL_OLD",
             ).get("Attributes")
         except ClientError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 return None
             raise
         if not old:
@@ -550,7 +520,7 @@ class UsersTable:
                 ExpressionAttributeValues={":one": 1, ":limit": limit, ":ttl": int(expires_at.timestamp())},
             )
         except ClientError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 return False
             raise
         return True
@@ -659,21 +629,14 @@ class UsersTable:
 
         PreconditionFailedError when `expected_version` is given and no longer current.
         """
-        names: dict[str, str] = {"#version": "version"}
-        values: dict[str, Any] = {":sub": sub, ":one": 1}
-        sets, removes = ["#version = #version + :one"], []
-        for index, (attribute, value) in enumerate(sorted(changes.items())):
-            names[f"#a{index}"] = attribute
-            if value is None:
-                removes.append(f"#a{index}")
-            else:
-                values[f":v{index}"] = value
-                sets.append(f"#a{index} = :v{index}")
+        update = Update(sets=["#version = #version + :one"], names={"#version": "version"})
+        update.value(":sub", sub).value(":one", 1).assign(changes, prefix="a")
+        names, values = update.names, update.values
         condition = "attribute_exists(pk) AND accountSub = :sub"
         if expected_version is not None:
             condition += " AND #version = :expected"
             values[":expected"] = expected_version
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        expression = update.expression()
         try:
             item = self._table.update_item(
                 Key={"pk": pk},
@@ -685,7 +648,7 @@ class UsersTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )["Attributes"]
         except ClientError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
             old = error.response.get("Item")
             if not old or plain(old.get("accountSub", {}).get("S")) != sub:
@@ -715,7 +678,7 @@ class UsersTable:
                     ExpressionAttributeValues={":sub": sub},
                 )
             except ClientError as error:
-                if not _condition_failed(error):
+                if not condition_failed(error):
                     raise
         self._table.delete_item(Key={"pk": account_key(sub)})
         return participant_pk

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hdoc.dal.users import leaderboard_key, timestamp
+from hdoc.dal.dynamo import timestamp
+from hdoc.dal.users import leaderboard_key
 from hdoc.models.statistics import JourneyStatus
 
 
