@@ -68,7 +68,7 @@ def problem(
     detail: str,
     invalid_params: list[InvalidParam] | None = None,
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> Response[str]:
     """A problem-details response."""
     body = Problem(
         type=f"{PROBLEM_TYPE_PREFIX}{kind}",
@@ -110,7 +110,7 @@ def _reason(error: dict[str, Any]) -> str:
     return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
-def validation_problem(error: RequestValidationError) -> Response:
+def validation_problem(error: RequestValidationError) -> Response[str]:
     """A 400 naming each bad parameter and what it accepts (instead of Powertools' bare 422)."""
     invalid = [
         InvalidParam(name=_parameter_name(entry.get("loc", ())), reason=_reason(entry))
@@ -120,55 +120,66 @@ def validation_problem(error: RequestValidationError) -> Response:
     return problem(HTTPStatus.BAD_REQUEST, "invalid-request", detail, invalid)
 
 
+# The domain errors whose problem is their message, with the status and problem type they answer.
+PLAIN_PROBLEMS: tuple[tuple[type[Exception], HTTPStatus, str], ...] = (
+    (NotFoundError, HTTPStatus.NOT_FOUND, "not-found"),
+    (ForbiddenError, HTTPStatus.FORBIDDEN, "forbidden"),
+    (ConflictError, HTTPStatus.CONFLICT, "conflict"),
+    (PreconditionFailedError, HTTPStatus.PRECONDITION_FAILED, "stale-version"),
+)
+
+
+def _plain(status: HTTPStatus, kind: str) -> Callable[[Exception], Response[str]]:
+    return lambda error: problem(status, kind, str(error))
+
+
+def _invalid_parameter(error: InvalidParameterError) -> Response[str]:
+    invalid = [InvalidParam(name=error.parameter, reason=error.reason)]
+    return problem(HTTPStatus.BAD_REQUEST, "invalid-parameter", str(error), invalid)
+
+
+def _unauthorized(error: UnauthorizedError) -> Response[str]:
+    return problem(
+        HTTPStatus.UNAUTHORIZED, "unauthorized", str(error), headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def _too_many(error: TooManyRequestsError) -> Response[str]:
+    return problem(
+        HTTPStatus.TOO_MANY_REQUESTS,
+        "too-many-requests",
+        f"{error} Try again in {error.retry_after} seconds.",
+        headers={"Retry-After": str(error.retry_after)},
+    )
+
+
+def _upstream(error: UpstreamError) -> Response[str]:
+    if error.timed_out:
+        return problem(HTTPStatus.GATEWAY_TIMEOUT, "upstream-timeout", str(error))
+    return problem(HTTPStatus.BAD_GATEWAY, "upstream-failed", str(error))
+
+
+def _bug(error: Exception) -> Response[str]:
+    logger.exception("Unhandled error")
+    return problem(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        "internal-error",
+        "Something went wrong on our side. It has been logged; please try again later.",
+    )
+
+
 def _register_problems(app: APIGatewayRestResolver) -> None:
-    @app.exception_handler(RequestValidationError)
-    def _invalid_request(error: RequestValidationError) -> Response:
-        return validation_problem(error)
+    """Every error raised below a route becomes its problem document here."""
+    for error_type, status, kind in PLAIN_PROBLEMS:
+        app.exception_handler(error_type)(_plain(status, kind))
+    app.exception_handler(RequestValidationError)(validation_problem)
+    app.exception_handler(InvalidParameterError)(_invalid_parameter)
+    app.exception_handler(UnauthorizedError)(_unauthorized)
+    app.exception_handler(TooManyRequestsError)(_too_many)
+    app.exception_handler(UpstreamError)(_upstream)
+    app.exception_handler(Exception)(_bug)
 
-    @app.exception_handler(InvalidParameterError)
-    def _invalid_parameter(error: InvalidParameterError) -> Response:
-        invalid = [InvalidParam(name=error.parameter, reason=error.reason)]
-        return problem(HTTPStatus.BAD_REQUEST, "invalid-parameter", str(error), invalid)
-
-    @app.exception_handler(NotFoundError)
-    def _not_found(error: NotFoundError) -> Response:
-        return problem(HTTPStatus.NOT_FOUND, "not-found", str(error))
-
-    @app.exception_handler(UnauthorizedError)
-    def _unauthorized(error: UnauthorizedError) -> Response:
-        return problem(
-            HTTPStatus.UNAUTHORIZED, "unauthorized", str(error), headers={"WWW-Authenticate": "Bearer"}
-        )
-
-    @app.exception_handler(ForbiddenError)
-    def _forbidden(error: ForbiddenError) -> Response:
-        return problem(HTTPStatus.FORBIDDEN, "forbidden", str(error))
-
-    @app.exception_handler(ConflictError)
-    def _conflict(error: ConflictError) -> Response:
-        return problem(HTTPStatus.CONFLICT, "conflict", str(error))
-
-    @app.exception_handler(PreconditionFailedError)
-    def _stale(error: PreconditionFailedError) -> Response:
-        return problem(HTTPStatus.PRECONDITION_FAILED, "stale-version", str(error))
-
-    @app.exception_handler(TooManyRequestsError)
-    def _too_many(error: TooManyRequestsError) -> Response:
-        return problem(
-            HTTPStatus.TOO_MANY_REQUESTS,
-            "too-many-requests",
-            f"{error} Try again in {error.retry_after} seconds.",
-            headers={"Retry-After": str(error.retry_after)},
-        )
-
-    @app.exception_handler(UpstreamError)
-    def _upstream(error: UpstreamError) -> Response:
-        if error.timed_out:
-            return problem(HTTPStatus.GATEWAY_TIMEOUT, "upstream-timeout", str(error))
-        return problem(HTTPStatus.BAD_GATEWAY, "upstream-failed", str(error))
-
-    @app.not_found
-    def _no_route(_: RouteNotFoundError) -> Response:
+    def no_route(_: RouteNotFoundError) -> Response[str]:
         event = app.current_event
         return problem(
             HTTPStatus.NOT_FOUND,
@@ -176,14 +187,7 @@ def _register_problems(app: APIGatewayRestResolver) -> None:
             f"There is no route {event.http_method} {event.path}. GET /openapi.json lists every route.",
         )
 
-    @app.exception_handler(Exception)
-    def _bug(error: Exception) -> Response:
-        logger.exception("Unhandled error")
-        return problem(
-            HTTPStatus.INTERNAL_SERVER_ERROR,
-            "internal-error",
-            "Something went wrong on our side. It has been logged; please try again later.",
-        )
+    app.not_found(no_route)
 
 
 def cors_config() -> CORSConfig | None:

@@ -29,7 +29,8 @@ router = Router()
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI document, as a dictionary (a fresh copy each call)."""
-    return json.loads(openapi_json())
+    document: dict[str, Any] = json.loads(openapi_json())
+    return document
 
 
 TAGS = [

@@ -43,7 +43,7 @@ def _short_form(loader: _TemplateLoader, tag_suffix: str, node: yaml.Node) -> di
     return {f"Fn::{tag_suffix}": value}
 
 
-_TemplateLoader.add_multi_constructor("!", _short_form)
+_TemplateLoader.add_multi_constructor("!", _short_form)  # type: ignore[no-untyped-call]
 
 
 def load_template(path: Path) -> dict[str, Any]:

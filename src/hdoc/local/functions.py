@@ -84,7 +84,10 @@ class LocalFunction:
 
     def entry_point(self) -> Callable[[dict[str, Any], Any], Any]:
         module_name, _, attribute = self.handler.rpartition(".")
-        return getattr(importlib.import_module(module_name), attribute)
+        handler: Callable[[dict[str, Any], Any], Any] = getattr(
+            importlib.import_module(module_name), attribute
+        )
+        return handler
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """Call the handler as Lambda would, with a fresh context, one event at a time."""

@@ -109,7 +109,7 @@ def install() -> None:
     if DynamoType.cast_value is not _original_cast_value:
         return
     DynamoType.cast_value = property(_cast_value)  # type: ignore[assignment,method-assign]
-    moto.dynamodb.models.copy = _CopyKeepingTables  # type: ignore[assignment]
+    moto.dynamodb.models.copy = _CopyKeepingTables  # type: ignore[assignment,attr-defined]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     for name, member in list(vars(DynamoDBBackend).items()):
         if not name.startswith("_") and inspect.isfunction(member):

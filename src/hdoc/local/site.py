@@ -86,7 +86,8 @@ class LocalSite:
         path = environ.get("PATH_INFO") or "/"
         if (path == API_PREFIX or path.startswith(f"{API_PREFIX}/")) and self.api is not None:
             forwarded = dict(environ, PATH_INFO=path[len(API_PREFIX) :] or "/")
-            return self.api(forwarded, start_response)
+            answered: Iterable[bytes] = self.api(forwarded, start_response)
+            return answered
         response = self.respond(Request(environ))
         for name, value in self.headers.items():
             response.headers.setdefault(name, value)
