@@ -7,20 +7,18 @@ import json
 import sys
 from typing import Any
 
-from hdoc.cli.local_server import positive, post, refused, server_option
+from hdoc.cli.local_server import Refused, ask, positive, server_option
 
 
 def _seed(args: argparse.Namespace) -> int:
     from hdoc.local.gateway import SEED_PATH
 
     asked = {"participants": args.participants, "seed": args.random_seed}
-    answer = post("seed", args.server, SEED_PATH, asked, timeout=600)
-    if answer is None:
-        return 1
-    if answer.status_code != 200:
-        print(f"hdoc seed: {refused(answer)}", file=sys.stderr)
-        return 2
-    print(f"hdoc seed: wrote {answer.json()['written']} demo participants to {args.server}")
+    try:
+        answer = ask("seed", args.server, SEED_PATH, asked, timeout=600, refused_code=2)
+    except Refused as refusal:
+        return refusal.code
+    print(f"hdoc seed: wrote {answer['written']} demo participants to {args.server}")
     return 0
 
 
@@ -28,13 +26,11 @@ def _token(args: argparse.Namespace) -> int:
     from hdoc.local.gateway import TOKEN_PATH
 
     asked = {"email": args.email, "admin": args.admin, **({"github": args.github} if args.github else {})}
-    answer = post("token", args.server, TOKEN_PATH, asked, timeout=10)
-    if answer is None:
-        return 1
-    if answer.status_code != 200:
-        print(f"hdoc token: {refused(answer)}", file=sys.stderr)
-        return 2
-    print(answer.json()["idToken"])
+    try:
+        answer = ask("token", args.server, TOKEN_PATH, asked, timeout=10, refused_code=2)
+    except Refused as refusal:
+        return refusal.code
+    print(answer["idToken"])
     return 0
 
 
@@ -49,13 +45,10 @@ def _refresh(args: argparse.Namespace) -> int:
         print(f"hdoc refresh: {args.username!r} is not {USERNAME_RULE}", file=sys.stderr)
         return 2
     asked = {"usernames": None if args.all else [args.username]}
-    answer = post("refresh", args.server, REFRESH_PATH, asked, timeout=args.timeout)
-    if answer is None:
-        return 1
-    if answer.status_code != 200:
-        print(f"hdoc refresh: {refused(answer)}", file=sys.stderr)
-        return 1
-    ended = answer.json()
+    try:
+        ended = ask("refresh", args.server, REFRESH_PATH, asked, timeout=args.timeout, refused_code=1)
+    except Refused as refusal:
+        return refusal.code
     summary = ended.get("output") or {}
     print(f"statistics parser {ended['status'].lower()}: {json.dumps(summary.get('outcomes', {}))}")
     if summary.get("rateLimitedUntil"):

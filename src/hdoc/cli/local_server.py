@@ -21,6 +21,28 @@ def positive(text: str) -> int:
     return value
 
 
+class Refused(Exception):
+    """The local runtime did not do what a command asked; `code` is the command's exit status."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def ask(
+    command: str, server: str, path: str, document: dict[str, Any], *, timeout: float, refused_code: int
+) -> Any:
+    """The JSON answer of a local-only path of a running `hdoc serve`; Refused (after saying why)
+    with 1 when none answers, `refused_code` when it refuses."""
+    answer = post(command, server, path, document, timeout)
+    if answer is None:
+        raise Refused(1)
+    if answer.status_code != 200:
+        print(f"hdoc {command}: {refused(answer)}", file=sys.stderr)
+        raise Refused(refused_code)
+    return answer.json()
+
+
 def post(command: str, server: str, path: str, document: dict[str, Any], timeout: float) -> Any:
     """POST `document` to a local-only path of a running `hdoc serve`; None (and a message) if none
     answers."""
