@@ -33,7 +33,8 @@ from bench.cold_start import cold_start_table, cold_starts_met, measure_cold_sta
 from bench.statistics import PARTICIPANTS, measure_statistics, statistics_met, statistics_table
 from bench.website import measure_website, website_met, website_table
 from hdoc.dal.articles import ArticlesTable, StoredArticle
-from hdoc.dal.users import UsersTable, to_item
+from hdoc.dal.user_items import to_item
+from hdoc.dal.users import UsersTable
 from hdoc.journeys.report import read_journey
 from hdoc.journeys.snapshot import Commit, Snapshot
 from hdoc.local.gateway import (

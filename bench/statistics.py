@@ -8,7 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hdoc.dal.users import LEADERBOARD_INDEX, UsersTable
+from hdoc.dal.user_items import LEADERBOARD_INDEX
+from hdoc.dal.users import UsersTable
 from hdoc.local.demo_journeys import journey_repository
 from hdoc.local.fake_github import FakeGitHub, FakeRepository
 from hdoc.local.runtime import LocalRuntime

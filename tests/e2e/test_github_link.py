@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from hdoc.dal.users import LinkState, UsersTable
+from hdoc.dal.user_items import LinkState
+from hdoc.dal.users import UsersTable
 from hdoc.local.demo import github_oauth_app
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.local.gateway import LocalServer

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from hdoc.dal.users import account_key
+from hdoc.dal.user_items import account_key
 
 
 def confirmation(source: str, sub: str) -> dict:

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 
-from hdoc.dal.users import LEADERBOARD_INDEX, UsersTable, leaderboard_key
+from hdoc.dal.user_items import LEADERBOARD_INDEX, leaderboard_key
+from hdoc.dal.users import UsersTable
 from hdoc.local.functions import LocalFunction
 from hdoc.local.runtime import LocalRuntime
 from tests.conftest import TEMPLATE, make_participant

@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from hdoc.dal import users
+from hdoc.dal import user_items as users
 from hdoc.local.cfn import load_template
 from tests.conftest import ROOT
 from tests.templates.conftest import TEMPLATES, resources

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from hdoc.dal.users import PARTICIPANT_LIST, _to_record, leaderboard_key, to_item
+from hdoc.dal.user_items import PARTICIPANT_LIST, _to_record, leaderboard_key, to_item
 from hdoc.models.participant import Participant
 
 WEBSITE_FIELDS = {

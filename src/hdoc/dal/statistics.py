@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from hdoc import aws
 from hdoc.dal.dynamo import Update, condition_failed, error_code, plain, timestamp
-from hdoc.dal.users import PARTICIPANT_LIST
+from hdoc.dal.user_items import PARTICIPANT_LIST
 from hdoc.errors import TooManyRequestsError
 from hdoc.models.journey import JourneyReport
 from hdoc.models.journey_source import Known

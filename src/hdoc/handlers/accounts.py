@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from botocore.exceptions import ClientError
 
 from hdoc import aws
-from hdoc.dal.users import ProfileRecord
+from hdoc.dal.user_items import ProfileRecord
 from hdoc.errors import NotFoundError, UpstreamError
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
 from hdoc.handlers.auth import caller

@@ -8,7 +8,8 @@ from typing import Any
 
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
-from hdoc.dal.users import ProfileRecord, UsersTable
+from hdoc.dal.user_items import ProfileRecord
+from hdoc.dal.users import UsersTable
 from hdoc.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic import quotas
 from hdoc.models.account import Export, Me, Profile, ProfilePatch, SignupRequest

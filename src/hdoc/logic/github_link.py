@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from hdoc.dal.articles import ArticlesTable, StoredArticle
 from hdoc.dal.statistics import StatisticsTable
-from hdoc.dal.users import LinkState, ProfileRecord, UsersTable
+from hdoc.dal.user_items import LinkState, ProfileRecord
+from hdoc.dal.users import UsersTable
 from hdoc.errors import InvalidParameterError, UpstreamError
 from hdoc.models.account import GitHubCallback, GitHubLink, GitHubLinkStart
 from hdoc.models.caller import Caller

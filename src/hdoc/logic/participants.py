@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from hdoc.dal.users import (
+from hdoc.dal.user_items import (
     BY_USERNAME_INDEX,
     LEADERBOARD_INDEX,
     LEADERBOARD_KEY_PATTERN,
     RECENT_INDEX,
     SCORE_CEILING,
-    UsersTable,
 )
+from hdoc.dal.users import UsersTable
 from hdoc.errors import NotFoundError
 from hdoc.logic.cursors import CursorKeys, InvalidCursorError, decode_cursor, encode_cursor
 from hdoc.logic.ranking import RankState, competition_ranks, state_after

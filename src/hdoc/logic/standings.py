@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from hdoc.dal.dynamo import timestamp
-from hdoc.dal.users import leaderboard_key
+from hdoc.dal.user_items import leaderboard_key
 from hdoc.models.statistics import JourneyStatus
 
 

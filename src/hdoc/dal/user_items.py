@@ -1,0 +1,176 @@
+"""The USERS table's keys and item shapes (users.py and accounts.py read and write them).
+
+Participants are keyed by their lower-cased GitHub username (`pk`). Every participant also carries
+`participantList`, the partition of three sparse indexes, each answering one listing with one Query:
+ByUsername (sort: pk), Leaderboard (sort: leaderboardKey) and Recent (sort: joinedKey). Every
+participant has its place in the ranking (`rankKey`); only verified participants also carry it as
+`leaderboardKey`, so the Leaderboard index ranks them alone.
+
+Accounts (Cognito users) are keyed `account#{sub}` (no username contains '#'), and name the
+participant they own; the participant names its account in `accountSub`. Both links are written in
+one transaction, each conditional, so neither side can be claimed twice.
+
+A GitHub account linked to an account is held by `github#{numeric id}` (naming the account), written
+in one transaction with the account's `githubId` and `githubLogin`, so one GitHub account is linked
+to one account at most. A link in progress is `githublink#{state}` (the account it is bound to, the
+PKCE verifier, when it expires; DynamoDB's TTL removes it): taken once, by its own account, in time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from hdoc import aws
+from hdoc.dal.dynamo import plain, timestamp, transact
+from hdoc.models.account import Account, GitHubLink, Profile
+from hdoc.models.participant import Participant
+
+PARTICIPANT_LIST = "participants"
+ACCOUNT_PREFIX = "account#"
+GITHUB_PREFIX = "github#"
+LINK_STATE_PREFIX = "githublink#"
+QUOTA_PREFIX = "quota#"
+BY_USERNAME_INDEX = "ByUsername"
+LEADERBOARD_INDEX = "Leaderboard"
+RECENT_INDEX = "Recent"
+
+# Scores and streaks are inverted into fixed-width numbers so that one ascending sort key orders the
+# leaderboard: highest score, then longest streak, then who reached the score first, then username.
+SCORE_CEILING = 10**12 - 1
+STREAK_CEILING = 10**6 - 1
+LEADERBOARD_KEY_PATTERN = r"^\d{12}#\d{6}#\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]{1,39}$"
+JOINED_KEY_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]{1,39}$"
+
+
+def leaderboard_key(score: int, longest_streak: int, score_reached_at: datetime, pk: str) -> str:
+    """The Leaderboard index's sort key for a participant."""
+    return (
+        f"{SCORE_CEILING - score:012d}#{STREAK_CEILING - longest_streak:06d}"
+        f"#{timestamp(score_reached_at)}#{pk}"
+    )
+
+
+def joined_key(date_joined: datetime, pk: str) -> str:
+    """The Recent index's sort key for a participant."""
+    return f"{timestamp(date_joined)}#{pk}"
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """A participant as stored, with the index keys a cursor resumes from."""
+
+    pk: str
+    participant: Participant
+    leaderboard_key: str
+    joined_key: str
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """An account, and the key of the participant it owns (if any)."""
+
+    account: Account
+    participant_pk: str | None
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    """A participant as its owner sees it, with its version (the ETag) and owner."""
+
+    profile: Profile
+    version: int
+    account_sub: str | None
+    github_id: int | None = None  # the GitHub account that proved the name, for a verified one
+
+
+def account_key(sub: str) -> str:
+    """The key of a Cognito user's account record."""
+    return f"{ACCOUNT_PREFIX}{sub}"
+
+
+def _to_record(item: dict[str, Any]) -> ParticipantRecord:
+    fields = {name: plain(value) for name, value in item.items()}
+    fields["id"] = fields.pop("username")
+    return ParticipantRecord(
+        pk=fields["pk"],
+        participant=Participant.model_validate(fields),
+        leaderboard_key=fields.get("rankKey") or fields["leaderboardKey"],
+        joined_key=fields["joinedKey"],
+    )
+
+
+def _to_profile(item: dict[str, Any]) -> ProfileRecord:
+    fields = {name: plain(value) for name, value in item.items()}
+    fields["id"] = fields.pop("username")
+    fields.setdefault("journeyRepo", f"{fields['id']}/100DaysOfCloud")  # the challenge's default
+    return ProfileRecord(
+        profile=Profile.model_validate(fields),
+        version=int(fields.get("version", 1)),
+        account_sub=fields.get("accountSub"),
+        github_id=fields.get("githubId"),
+    )
+
+
+def _to_account(item: dict[str, Any]) -> AccountRecord:
+    github = (
+        GitHubLink(id=int(item["githubId"]), login=item["githubLogin"], linked_at=item["githubLinkedAt"])
+        if "githubId" in item
+        else None
+    )
+    return AccountRecord(
+        account=Account(
+            id=item["pk"].removeprefix(ACCOUNT_PREFIX),
+            email=item.get("email", ""),
+            created_at=item["createdAt"],
+            github=github,
+        ),
+        participant_pk=item.get("participant"),
+    )
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """A GitHub link in progress: whose it is, its PKCE verifier, where GitHub sends them back."""
+
+    state: str
+    account_sub: str
+    code_verifier: str
+    redirect_uri: str
+    expires_at: datetime
+
+
+def to_item(participant: Participant, score_reached_at: datetime) -> dict[str, Any]:
+    """The stored item for a participant."""
+    pk = participant.id.lower()
+    item = participant.model_dump(by_alias=True, mode="json", exclude_none=True)
+    item.pop("id")
+    rank_key = leaderboard_key(participant.score, participant.longest_streak, score_reached_at, pk)
+    item.update(
+        pk=pk,
+        username=participant.id,
+        participantList=PARTICIPANT_LIST,
+        scoreReachedAt=timestamp(score_reached_at),
+        rankKey=rank_key,
+        joinedKey=joined_key(participant.date_joined, pk),
+    )
+    if participant.verified:  # only verified participants are in the Leaderboard index
+        item["leaderboardKey"] = rank_key
+    return item
+
+
+class UsersTableBase:
+    """What the USERS table's parts (users.py, accounts.py, github_links.py) share."""
+
+    def __init__(self, table_name: str) -> None:
+        self._table = aws.dynamodb().Table(table_name)
+
+    def _transact(self, items: list[dict[str, Any]]) -> list[str | None] | None:
+        """Write `items` in one transaction (dynamo.transact)."""
+        return transact(self._table.meta.client, items)
+
+    def get_account(self, sub: str) -> AccountRecord | None:
+        """A person's account, by their Cognito sub."""
+        item = self._table.get_item(Key={"pk": account_key(sub)}).get("Item")
+        return None if item is None else _to_account(item)
