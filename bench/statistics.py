@@ -11,7 +11,8 @@ from typing import Any
 from hdoc.dal.user_items import LEADERBOARD_INDEX
 from hdoc.dal.users import UsersTable
 from hdoc.local.demo_journeys import journey_repository
-from hdoc.local.fake_github import FakeGitHub, FakeRepository
+from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.fake_repository import FakeRepository
 from hdoc.local.runtime import LocalRuntime
 from hdoc.local.seed import demo_participants, unscored
 from hdoc.logic.refresh import execution_input

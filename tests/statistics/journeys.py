@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from hdoc.local.fake_github import FakeRepository
+from hdoc.local.fake_repository import FakeRepository
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=2)))
 TODAY = date(2026, 3, 10)

@@ -1,4 +1,5 @@
-"""The code's shape: the command line is a package of small modules that reach AWS only through
+"""The code's shape: no source file over 400 lines; the command line is a package of small modules
+that reach AWS only through
 the maintainers' tools or a running local server."""
 
 from __future__ import annotations
@@ -31,3 +32,12 @@ def test_the_command_line_never_imports_boto3():
                 else []
             )
             assert not [name for name in names if name.split(".")[0] in ("boto3", "botocore")], path.name
+
+
+def test_no_source_file_is_over_400_lines():
+    lengths = {
+        str(path.relative_to(ROOT)): len(path.read_text().splitlines())
+        for path in (ROOT / "src" / "hdoc").rglob("*.py")
+    }
+    assert len(lengths) > 50
+    assert {path: length for path, length in lengths.items() if length > 400} == {}

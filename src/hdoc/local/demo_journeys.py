@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 
-from hdoc.local.fake_github import FakeGitHub, FakeRepository
+from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.fake_repository import FakeRepository
 from hdoc.models.participant import Participant
 
 LEARNED = (
