@@ -1,6 +1,5 @@
 """The code's shape: no source file over 400 lines; the command line is a package of small modules
-that reach AWS only through
-the maintainers' tools or a running local server."""
+that reach AWS only through the maintainers' tools or a running local server."""
 
 from __future__ import annotations
 
