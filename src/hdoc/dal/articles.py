@@ -283,3 +283,19 @@ class ArticlesTable:
             if reasons and reasons[0] == CONDITION_FAILED:
                 return False  # this (tag, article) was already counted, or already uncounted
         raise RuntimeError(f"the count of tag {tag!r} kept changing; the stream record will be retried")
+
+
+def tag_change(record: dict[str, Any]) -> tuple[str, str, int] | None:
+    """(tag, article id, +1 or -1) for a stream record of a tag entry inserted or removed; None for
+    any other record of the ARTICLES table."""
+    keys = record.get("dynamodb", {}).get("Keys", {})
+    pk = keys.get("pk", {}).get("S", "")
+    if not pk.startswith("tag#"):
+        return None
+    article_id = keys.get("sk", {}).get("S", "").rsplit("#", 1)[-1]
+    event = record.get("eventName")
+    if event == "INSERT":
+        return pk.removeprefix("tag#"), article_id, +1
+    if event == "REMOVE":
+        return pk.removeprefix("tag#"), article_id, -1
+    return None

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hdoc import aws
 from hdoc.dal.dynamo import Update, condition_failed, error_code, plain, timestamp
@@ -25,6 +25,8 @@ from hdoc.dal.user_items import PARTICIPANT_LIST
 from hdoc.errors import TooManyRequestsError
 from hdoc.models.journey import JourneyReport
 from hdoc.models.journey_source import Known
+from hdoc.models.standing import Scores, Standing
+from hdoc.models.statistics import JourneyStatus
 
 GITHUB = "github"
 JOURNEY_KIND = "journey"
@@ -248,3 +250,42 @@ class StatisticsTable:
     def note_rate_limit(self, reset_at: datetime) -> None:
         """Tell every refresh that GitHub's rate limit is spent until `reset_at`."""
         self._table.put_item(Item={**RATE_LIMIT_KEY, "resetAt": reset_at.astimezone(UTC).isoformat()})
+
+
+class _JourneyImage(BaseModel):
+    """The fields of a journey item the score calculator reads, as a stream record's new image has them."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    pk: str = Field(pattern=r"^[a-z0-9](?:-?[a-z0-9])*$", max_length=39)
+    version: int = Field(ge=1)
+    status: JourneyStatus
+    days_completed: int | None = Field(None, alias="daysCompleted", ge=0)
+    score: int | None = Field(None, ge=0)
+    longest_streak: int | None = Field(None, alias="longestStreak", ge=0)
+    github_score: int | None = Field(None, alias="githubScore", ge=0)
+    github_streak: int | None = Field(None, alias="githubStreak", ge=0)
+    twitter_score: int | None = Field(None, alias="twitterScore", ge=0)
+    twitter_streak: int | None = Field(None, alias="twitterStreak", ge=0)
+    score_reached_at: datetime | None = Field(None, alias="scoreReachedAt")
+
+
+def standing_from_stream(new_image: dict[str, Any]) -> Standing | None:
+    """The standing a stream record's new image carries; None for an item that is not a journey (the
+    rate-limit note, a refresh request). A malformed journey image raises ValidationError."""
+    if new_image.get("kind") != JOURNEY_KIND:
+        return None
+    image = _JourneyImage.model_validate(new_image)
+    scores = None
+    if image.score is not None and image.score_reached_at is not None:
+        scores = Scores(
+            days_completed=image.days_completed or 0,
+            score=image.score,
+            longest_streak=image.longest_streak or 0,
+            github_score=image.github_score or 0,
+            github_streak=image.github_streak or 0,
+            twitter_score=image.twitter_score or 0,
+            twitter_streak=image.twitter_streak or 0,
+            reached_at=image.score_reached_at,
+        )
+    return Standing(username_key=image.pk, version=image.version, status=image.status, scores=scores)

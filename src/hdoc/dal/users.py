@@ -28,7 +28,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from hdoc.dal.accounts import AccountRecords
-from hdoc.dal.dynamo import Update, condition_failed
+from hdoc.dal.dynamo import Update, condition_failed, timestamp
 from hdoc.dal.github_links import GitHubLinkRecords
 from hdoc.dal.user_items import (
     BY_USERNAME_INDEX,
@@ -37,9 +37,34 @@ from hdoc.dal.user_items import (
     ProfileRecord,
     _to_profile,
     _to_record,
+    leaderboard_key,
     to_item,
 )
 from hdoc.models.participant import Participant
+from hdoc.models.standing import Standing
+
+
+def _standing_fields(standing: Standing) -> dict[str, Any]:
+    """The participant's attributes a standing sets: always the journey status; the scores, once
+    there are some, with the participant's place in the ranking."""
+    fields: dict[str, Any] = {"journeyStatus": standing.status}
+    scores = standing.scores
+    if scores is None:
+        return fields
+    fields.update(
+        daysCompleted=scores.days_completed,
+        score=scores.score,
+        longestStreak=scores.longest_streak,
+        githubScore=scores.github_score,
+        githubStreak=scores.github_streak,
+        twitterScore=scores.twitter_score,
+        twitterStreak=scores.twitter_streak,
+        scoreReachedAt=timestamp(scores.reached_at),
+        rankKey=leaderboard_key(
+            scores.score, scores.longest_streak, scores.reached_at, standing.username_key
+        ),
+    )
+    return fields
 
 
 class UsersTable(AccountRecords, GitHubLinkRecords):
@@ -122,12 +147,13 @@ class UsersTable(AccountRecords, GitHubLinkRecords):
                 keys = answer.get("UnprocessedKeys", {}).get(self._table.name, {}).get("Keys", [])
         return [found[pk] for pk in pks if pk in found]
 
-    def apply_standing(self, pk: str, fields: dict[str, Any], stats_version: int) -> bool:
+    def apply_standing(self, standing: Standing) -> bool:
         """Set a participant's score fields from statistics at `stats_version`, unless newer ones were.
 
         False when the participant is gone or already has statistics of this version or later: a
         repeated or older stream record changes nothing.
         """
+        pk, stats_version, fields = standing.username_key, standing.version, _standing_fields(standing)
         names = {"#statsVersion": "statsVersion", "#list": "participantList", "#verified": "verified"}
         values: dict[str, Any] = {":v": stats_version, ":list": PARTICIPANT_LIST, ":yes": True}
         assigned = Update(sets=["#statsVersion = :v"], names=names, values=values).assign(fields)

@@ -13,9 +13,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from hdoc.dal.statistics import JOURNEY_KIND
+from hdoc.dal.statistics import standing_from_stream
 from hdoc.handlers.tables import users_table
-from hdoc.logic.standings import StatisticsImage, standing
 from hdoc.observability import logger
 from hdoc.settings import requires
 
@@ -27,12 +26,13 @@ def apply_record(record: DynamoDBRecord) -> None:
     if record.event_name == DynamoDBRecordEventName.REMOVE:
         return
     image: dict[str, Any] = record.dynamodb.new_image if record.dynamodb else {}
-    if image.get("kind") != JOURNEY_KIND:
+    standing = standing_from_stream(image)  # a malformed record fails alone
+    if standing is None:
         return  # the rate-limit note, or a refresh request before any refresh
-    statistics = StatisticsImage.model_validate(image)  # a malformed record fails alone
-    applied = users_table().apply_standing(statistics.pk, standing(statistics), statistics.version)
+    applied = users_table().apply_standing(standing)
     logger.debug(
-        "standing", extra={"participant": statistics.pk, "version": statistics.version, "applied": applied}
+        "standing",
+        extra={"participant": standing.username_key, "version": standing.version, "applied": applied},
     )
 
 

@@ -8,8 +8,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from hdoc.dal.articles import tag_change
 from hdoc.handlers.tables import articles_table
-from hdoc.logic.tag_counts import change_for
 from hdoc.observability import logger
 from hdoc.settings import requires
 
@@ -18,7 +18,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 def count_record(record: DynamoDBRecord) -> None:
     """Apply one stream record's effect on a tag count (none for most records)."""
-    change = change_for(record.raw_event)
+    change = tag_change(record.raw_event)
     if change is not None:
         tag, article_id, delta = change
         applied = articles_table().apply_tag_change(tag, article_id, delta)
