@@ -8,7 +8,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hdoc.dal.user_items import LEADERBOARD_INDEX
 from hdoc.dal.users import UsersTable
 from hdoc.local.demo_journeys import journey_repository
 from hdoc.local.fake_github import FakeGitHub
@@ -69,7 +68,7 @@ def measure_statistics(count: int = PARTICIPANTS) -> dict[str, Any]:
             for repository in repositories:
                 _new_day(repository, now + timedelta(minutes=1))
             rows["each with one new day"] = _run(runtime, github, count)
-            leaders, _ = users.page(LEADERBOARD_INDEX, 1)
+            leaders, _ = users.leaderboard_page(1)
     return {
         "rows": rows,
         "topScore": leaders[0].participant.score if leaders else 0,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from boto3.dynamodb.types import TypeSerializer
 
-from hdoc.dal.user_items import LEADERBOARD_INDEX, leaderboard_key
+from hdoc.dal.user_items import leaderboard_key
 from hdoc.dal.users import UsersTable
 from hdoc.local.functions import LocalFunction
 from hdoc.local.runtime import LocalRuntime
@@ -89,7 +89,7 @@ def test_a_statistics_change_sets_the_score_and_the_leaderboard_place(calculator
         "ok",
     )
     assert ana.leaderboard_key == leaderboard_key(120, 10, REACHED, "ana")
-    leaders, _ = users.page(LEADERBOARD_INDEX, 1)
+    leaders, _ = users.leaderboard_page(1)
     assert leaders[0].pk == "ana"
 
 
@@ -185,6 +185,6 @@ def test_an_unverified_participant_is_scored_but_kept_off_the_leaderboard(calcul
     assert ursula is not None
     assert ursula.participant.score == 500  # the profile shows the score
     assert ursula.leaderboard_key.startswith(f"{10**12 - 1 - 500:012d}#")  # its place, were it verified
-    leaders, _ = users.page(LEADERBOARD_INDEX, 100)
+    leaders, _ = users.leaderboard_page(100)
     assert "ursula" not in [leader.pk for leader in leaders]
     assert "ana" in [leader.pk for leader in leaders]  # the verified one next to it is ranked

@@ -20,6 +20,7 @@ PKCE verifier, when it expires; DynamoDB's TTL removes it): taken once, by its o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -32,7 +33,10 @@ from hdoc.dal.dynamo import Update, condition_failed, timestamp
 from hdoc.dal.github_links import GitHubLinkRecords
 from hdoc.dal.user_items import (
     BY_USERNAME_INDEX,
+    LEADERBOARD_INDEX,
+    LEADERBOARD_KEY_PATTERN,
     PARTICIPANT_LIST,
+    RECENT_INDEX,
     ParticipantRecord,
     ProfileRecord,
     _to_profile,
@@ -77,13 +81,8 @@ class UsersTable(AccountRecords, GitHubLinkRecords):
             return None
         return _to_record(item)
 
-    def page(
-        self,
-        index: str,
-        limit: int,
-        *,
-        newest_first: bool = False,
-        after: dict[str, str] | None = None,
+    def _page(
+        self, index: str, limit: int, *, newest_first: bool = False, after: dict[str, str] | None = None
     ) -> tuple[list[ParticipantRecord], bool]:
         """Up to `limit` participants in `index` order, after an index key; and whether more follow.
 
@@ -99,6 +98,23 @@ class UsersTable(AccountRecords, GitHubLinkRecords):
             request["ExclusiveStartKey"] = {"participantList": PARTICIPANT_LIST, **after}
         items = self._table.query(**request)["Items"]
         return [_to_record(item) for item in items[:limit]], len(items) > limit
+
+    def directory_page(self, limit: int, after: str | None = None) -> tuple[list[ParticipantRecord], bool]:
+        """Participants in username order after the username key `after`; and whether more follow."""
+        return self._page(BY_USERNAME_INDEX, limit, after={"pk": after} if after else None)
+
+    def newest(self, limit: int) -> list[ParticipantRecord]:
+        """The participants who joined last, newest first."""
+        return self._page(RECENT_INDEX, limit, newest_first=True)[0]
+
+    def leaderboard_page(self, limit: int, after: str | None = None) -> tuple[list[ParticipantRecord], bool]:
+        """Verified participants by score (then longest streak, then who got there first) after the
+        place `after` (a record's `leaderboard_key`); and whether more follow. ValueError when `after`
+        is not such a place."""
+        if after is not None and not re.fullmatch(LEADERBOARD_KEY_PATTERN, after):
+            raise ValueError("not a place on the leaderboard")
+        start = {"pk": after.rsplit("#", 1)[1], "leaderboardKey": after} if after else None
+        return self._page(LEADERBOARD_INDEX, limit, after=start)
 
     def put_many(self, participants: Iterable[tuple[Participant, datetime]]) -> int:
         """Write participants (with when they reached their score) in batches; how many were written."""

@@ -6,13 +6,6 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from hdoc.dal.user_items import (
-    BY_USERNAME_INDEX,
-    LEADERBOARD_INDEX,
-    LEADERBOARD_KEY_PATTERN,
-    RECENT_INDEX,
-    SCORE_CEILING,
-)
 from hdoc.dal.users import UsersTable
 from hdoc.errors import NotFoundError
 from hdoc.logic.cursors import CursorKeys, InvalidCursorError, decode_cursor, encode_cursor
@@ -31,19 +24,12 @@ class DirectoryCursor(BaseModel):
 
 
 class LeaderboardCursor(BaseModel):
-    """Resume the leaderboard after this entry, continuing its ranks."""
+    """Resume the leaderboard after this place (as the USERS table names it), continuing its ranks."""
 
-    key: str = Field(pattern=LEADERBOARD_KEY_PATTERN)
+    place: str = Field(max_length=100)
     position: int = Field(ge=1)
     rank: int = Field(ge=1)
-
-    @property
-    def pk(self) -> str:
-        return self.key.rsplit("#", 1)[1]
-
-    @property
-    def score(self) -> int:
-        return SCORE_CEILING - int(self.key.split("#", 1)[0])
+    score: int = Field(ge=0)
 
 
 class ParticipantNotFoundError(NotFoundError):
@@ -62,14 +48,14 @@ def get_participant(users: UsersTable, username: str) -> Participant:
 def list_participants(users: UsersTable, limit: int, cursor: str | None, keys: CursorKeys) -> ParticipantPage:
     """All participants by username, a page at a time."""
     after = decode_cursor(cursor, "users", DirectoryCursor, keys) if cursor else None
-    records, more = users.page(BY_USERNAME_INDEX, limit, after={"pk": after.pk} if after else None)
+    records, more = users.directory_page(limit, after.pk if after else None)
     next_cursor = encode_cursor("users", DirectoryCursor(pk=records[-1].pk), keys) if more else None
     return ParticipantPage(items=[record.participant for record in records], next_cursor=next_cursor)
 
 
 def recent_participants(users: UsersTable, limit: int) -> ParticipantPage:
     """The newest participants, newest first."""
-    records, _ = users.page(RECENT_INDEX, limit, newest_first=True)
+    records = users.newest(limit)
     return ParticipantPage(items=[record.participant for record in records], next_cursor=None)
 
 
@@ -83,8 +69,11 @@ def leaderboard(users: UsersTable, limit: int, cursor: str | None, keys: CursorK
         if state.rank > state.position:
             raise InvalidCursorError()
         start = RankState(position=state.position, score=state.score, rank=state.rank)
-        after = {"pk": state.pk, "leaderboardKey": state.key}
-    records, more = users.page(LEADERBOARD_INDEX, limit, after=after)
+        after = state.place
+    try:
+        records, more = users.leaderboard_page(limit, after)
+    except ValueError as error:
+        raise InvalidCursorError() from error
     scores = [record.participant.score for record in records]
     ranks = competition_ranks(scores, start)
     items = [
@@ -96,7 +85,9 @@ def leaderboard(users: UsersTable, limit: int, cursor: str | None, keys: CursorK
         end = state_after(scores, ranks, start)
         next_cursor = encode_cursor(
             "leaderboard",
-            LeaderboardCursor(key=records[-1].leaderboard_key, position=end.position, rank=end.rank),
+            LeaderboardCursor(
+                place=records[-1].leaderboard_key, position=end.position, rank=end.rank, score=scores[-1]
+            ),
             keys,
         )
     return LeaderboardPage(items=items, next_cursor=next_cursor, generated_at=generated_at)
