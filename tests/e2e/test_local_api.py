@@ -103,6 +103,35 @@ def test_the_openapi_document_lists_every_route_of_the_templates(local_api):
     assert declared == documented
 
 
+def test_every_problem_names_its_kind_the_gateways_as_api_gateway_does(local_api):
+    """The gateway's own problems carry the same types as stacks/api.yaml's GatewayResponses."""
+    import json
+
+    from hdoc.local.cfn import load_template
+    from tests.conftest import ROOT
+
+    responses = load_template(ROOT / "stacks" / "api.yaml")["Resources"]["RestApi"]["Properties"]
+    templates = {
+        name: json.loads(
+            response["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '""')
+        )
+        for name, response in responses["GatewayResponses"].items()
+        if "$context.error.statusCode" not in response["ResponseTemplates"]["application/json"]
+    }
+    kinds = [template["type"] for template in templates.values()]
+    assert all(kind.startswith("urn:hdoc:problem:") for kind in kinds)
+    assert len(set(kinds)) == len(kinds)
+
+    no_route = get(local_api, "/no/such/route").json()
+    assert no_route["type"] == templates["MISSING_AUTHENTICATION_TOKEN"]["type"]
+    unauthorized = requests.get(f"{local_api.url}/me", timeout=10).json()
+    assert unauthorized["type"] == templates["UNAUTHORIZED"]["type"]
+    wrong_method = requests.delete(f"{local_api.url}/leaderboard", timeout=10).json()
+    assert wrong_method["type"] == "urn:hdoc:problem:method-not-allowed"
+    unknown = get(local_api, "/users/no-such-player").json()
+    assert unknown["type"] == "urn:hdoc:problem:not-found"
+
+
 def test_a_method_a_path_does_not_serve_is_a_405_problem(local_api):
     response = requests.delete(f"{local_api.url}/leaderboard", timeout=10)
 

@@ -31,11 +31,9 @@ from hdoc.errors import (
     UpstreamError,
 )
 from hdoc.handlers.params import PARAMETER_RULES
-from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem
+from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem, problem_of
 from hdoc.observability import logger
 from hdoc.settings import requires, settings
-
-PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
 
 # The event being handled, for this thread. Routers are shared module objects, so their
 # `current_event` belongs to whichever request set it last; this cannot be another request's.
@@ -70,13 +68,7 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> Response[str]:
     """A problem-details response."""
-    body = Problem(
-        type=f"{PROBLEM_TYPE_PREFIX}{kind}",
-        title=status.phrase,
-        status=status.value,
-        detail=detail,
-        invalid_params=invalid_params,
-    )
+    body = problem_of(status.value, status.phrase, kind, detail, invalid_params)
     return Response(
         status_code=status.value,
         content_type=PROBLEM_CONTENT_TYPE,
@@ -260,9 +252,7 @@ def _early_problem(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any]
 
 
 def _problem_result(status: HTTPStatus, kind: str, detail: str) -> dict[str, Any]:
-    body = Problem(
-        type=f"{PROBLEM_TYPE_PREFIX}{kind}", title=status.phrase, status=status.value, detail=detail
-    )
+    body = problem_of(status.value, status.phrase, kind, detail)
     return {
         "statusCode": body.status,
         "headers": {"Content-Type": PROBLEM_CONTENT_TYPE},

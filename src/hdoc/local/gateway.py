@@ -22,7 +22,7 @@ from hdoc.local.cognito import AuthorizationError
 from hdoc.local.functions import Route
 from hdoc.local.hosted_ui import HostedUi
 from hdoc.local.runtime import LocalRuntime
-from hdoc.models.problem import PROBLEM_CONTENT_TYPE, Problem
+from hdoc.models.problem import PROBLEM_CONTENT_TYPE, problem_of
 from hdoc.models.usernames import USERNAME_RULE, is_valid_username
 
 log = logging.getLogger("hdoc-local")
@@ -105,8 +105,11 @@ def link_local_github(runtime: LocalRuntime, id_token: str, login: str) -> None:
     users.link_github(sub, stable_id(login), login, datetime.now(UTC))
 
 
-def problem_response(status: HTTPStatus, detail: str, headers: dict[str, str] | None = None) -> Response:
-    body = Problem(title=status.phrase, status=status.value, detail=detail)
+def problem_response(
+    status: HTTPStatus, kind: str, detail: str, headers: dict[str, str] | None = None
+) -> Response:
+    """A problem the gateway answers itself, of one of the kinds API Gateway's responses have."""
+    body = problem_of(status.value, status.phrase, kind, detail)
     return Response(
         body.model_dump_json(exclude_none=True),
         status=status.value,
@@ -178,11 +181,13 @@ class LocalGateway:
             if allowed:
                 return problem_response(
                     HTTPStatus.METHOD_NOT_ALLOWED,
+                    "method-not-allowed",
                     f"{request.path} answers {', '.join(allowed)}, not {request.method}.",
                     {"Allow": ", ".join(allowed)},
                 )
             return problem_response(
                 HTTPStatus.NOT_FOUND,
+                "no-such-route",
                 f"There is no route {request.method} {request.path}. GET /openapi.json lists every route.",
             )
         route, path_parameters = matched
@@ -197,6 +202,7 @@ class LocalGateway:
                 log.info("authorizer refused %s %s: %s", request.method, request.path, error)
                 return problem_response(
                     HTTPStatus.UNAUTHORIZED,
+                    "unauthorized",
                     "Sign in first: send a valid, unexpired ID token as 'Authorization: Bearer <token>'.",
                     {"WWW-Authenticate": "Bearer"},
                 )
@@ -206,7 +212,9 @@ class LocalGateway:
         except Exception:
             # In AWS a crashed function is a 502 from API Gateway; the traceback goes to its logs.
             log.error("%s failed:\n%s", route.function.logical_id, traceback.format_exc())
-            return problem_response(HTTPStatus.BAD_GATEWAY, "The function behind this route failed.")
+            return problem_response(
+                HTTPStatus.BAD_GATEWAY, "function-failed", "The function behind this route failed."
+            )
 
     def token(self, request: Request) -> Response:
         """An ID token for an email, creating and confirming the user if needed, and with `github`,
@@ -215,11 +223,13 @@ class LocalGateway:
         asked = request.get_json(silent=True) or {}
         login = asked.get("github")
         if login is not None and not (isinstance(login, str) and is_valid_username(login)):
-            return problem_response(HTTPStatus.BAD_REQUEST, f"'github' must be {USERNAME_RULE}.")
+            return problem_response(
+                HTTPStatus.BAD_REQUEST, "invalid-request", f"'github' must be {USERNAME_RULE}."
+            )
         try:
             token = self.runtime.cognito.id_token(str(asked.get("email", "")), admin=bool(asked.get("admin")))
         except (ValueError, LookupError) as error:
-            return problem_response(HTTPStatus.BAD_REQUEST, str(error))
+            return problem_response(HTTPStatus.BAD_REQUEST, "invalid-request", str(error))
         if login is not None:
             link_local_github(self.runtime, token, login)
         return Response(json.dumps({"idToken": token}), content_type="application/json")
@@ -234,7 +244,7 @@ class LocalGateway:
             isinstance(usernames, list) and all(isinstance(name, str) for name in usernames)
         ):
             return problem_response(
-                HTTPStatus.BAD_REQUEST, "'usernames' must be a list of usernames, or null."
+                HTTPStatus.BAD_REQUEST, "invalid-request", "'usernames' must be a list of usernames, or null."
             )
         ended = self.runtime.run_state_machine(execution_input(usernames))
         self.runtime.deliver_streams()  # the score calculator has caught up before the answer
@@ -249,10 +259,14 @@ class LocalGateway:
         count, random_seed = asked.get("participants"), asked.get("seed")
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SEEDED:
             return problem_response(
-                HTTPStatus.BAD_REQUEST, f"'participants' must be a whole number from 1 to {MAX_SEEDED:,}."
+                HTTPStatus.BAD_REQUEST,
+                "invalid-request",
+                f"'participants' must be a whole number from 1 to {MAX_SEEDED:,}.",
             )
         if random_seed is not None and (not isinstance(random_seed, int) or isinstance(random_seed, bool)):
-            return problem_response(HTTPStatus.BAD_REQUEST, "'seed' must be a whole number, or null.")
+            return problem_response(
+                HTTPStatus.BAD_REQUEST, "invalid-request", "'seed' must be a whole number, or null."
+            )
         seeded = list(demo_participants(count, seed=random_seed))
         UsersTable(self.runtime.table_name("UsersTable")).put_many(seeded)
         return Response(json.dumps({"written": len(seeded)}), content_type="application/json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:hdoc:problem:"
 
 
 class InvalidParam(BaseModel):
@@ -23,3 +24,16 @@ class Problem(BaseModel):
     detail: str
     instance: str | None = None
     invalid_params: list[InvalidParam] | None = Field(None, serialization_alias="invalidParams")
+
+
+def problem_of(
+    status: int, title: str, kind: str, detail: str, invalid_params: list[InvalidParam] | None = None
+) -> Problem:
+    """The one way a problem document is made: its type names its kind (`urn:hdoc:problem:KIND`)."""
+    return Problem(
+        type=f"{PROBLEM_TYPE_PREFIX}{kind}",
+        title=title,
+        status=status,
+        detail=detail,
+        invalid_params=invalid_params,
+    )
