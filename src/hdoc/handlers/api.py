@@ -221,7 +221,12 @@ def _content_type(event: dict[str, Any]) -> str:
 
 
 def _early_problem(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any] | None:
-    """A problem for a body no route should even parse: too large, or not JSON."""
+    """A problem for a body no route should even parse: too large, or not JSON.
+
+    Checked before the resolver, not as a Powertools middleware (`app.use`): Powertools runs its
+    request validation, which parses the body, before every user middleware (its route's middleware
+    stack puts OpenAPIRequestValidationMiddleware first), and no middleware runs for an unknown route.
+    """
     if _body_size(event) > max_body_bytes:
         return _problem_result(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
