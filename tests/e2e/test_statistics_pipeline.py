@@ -21,7 +21,7 @@ from hdoc.local.runtime import LocalRuntime
 from hdoc.logic.refresh import execution_input
 from tests.conftest import TEMPLATE, LocalApi, make_participant
 from tests.e2e.test_accounts import call, signup, token
-from tests.statistics.journeys import journey
+from tests.fixtures.journeys import journey
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from hdoc.journeys.report import read_journey
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.sources.github import GitHubClient, JourneyUnavailableError, RateLimitedError
 from tests.journeys.repos import JourneyRepo
-from tests.statistics.journeys import TODAY, add_day, entry, journey
+from tests.fixtures.journeys import TODAY, add_day, entry, journey
 
 REPO = "Ana/100DaysOfCloud"
 

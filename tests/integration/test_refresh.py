@@ -15,7 +15,7 @@ from hdoc.local.runtime import LocalRuntime
 from hdoc.logic.refresh import JourneyTarget, refresh_journey, refresh_journeys
 from hdoc.sources.github import GitHubClient, RateLimitedError
 from tests.conftest import TEMPLATE, emptied
-from tests.statistics.journeys import add_day, journey
+from tests.fixtures.journeys import add_day, journey
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
