@@ -10,8 +10,8 @@ import pytest
 from hdoc.journeys.report import read_journey
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.sources.github import GitHubClient, JourneyUnavailableError, RateLimitedError
-from tests.journeys.repos import JourneyRepo
 from tests.fixtures.journeys import TODAY, add_day, entry, journey
+from tests.journeys.repos import JourneyRepo
 
 REPO = "Ana/100DaysOfCloud"
 
