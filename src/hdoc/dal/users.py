@@ -1,21 +1,7 @@
 """The USERS table: the only code that reads or writes participants and accounts in DynamoDB. This
-module holds the participants; accounts.py the accounts, github_links.py the GitHub links, and
-user_items.py the keys and item shapes they all share.
-
-Participants are keyed by their lower-cased GitHub username (`pk`). Every participant also carries
-`participantList`, the partition of three sparse indexes, each answering one listing with one Query:
-ByUsername (sort: pk), Leaderboard (sort: leaderboardKey) and Recent (sort: joinedKey). Every
-participant has its place in the ranking (`rankKey`); only verified participants also carry it as
-`leaderboardKey`, so the Leaderboard index ranks them alone.
-
-Accounts (Cognito users) are keyed `account#{sub}` (no username contains '#'), and name the
-participant they own; the participant names its account in `accountSub`. Both links are written in
-one transaction, each conditional, so neither side can be claimed twice.
-
-A GitHub account linked to an account is held by `github#{numeric id}` (naming the account), written
-in one transaction with the account's `githubId` and `githubLogin`, so one GitHub account is linked
-to one account at most. A link in progress is `githublink#{state}` (the account it is bound to, the
-PKCE verifier, when it expires; DynamoDB's TTL removes it): taken once, by its own account, in time.
+module holds the participants (one, pages of the three listings, scores from statistics);
+accounts.py the accounts, profiles and quotas; github_links.py the GitHub links; user_items.py the
+keys and item shapes they all share, and how the table is laid out.
 """
 
 from __future__ import annotations
