@@ -64,3 +64,12 @@ def test_leaderboard_keys_sort_by_score_then_streak_then_who_was_first_then_user
         leaderboard_key(0, 0, early, "amy"),
     ]
     assert sorted(ordered) == ordered
+
+
+def test_every_profile_field_is_stored_under_a_name_of_the_tables_own():
+    """Renaming an API field must not rename a DynamoDB attribute: the USERS table maps each field."""
+    from hdoc.dal.user_items import PROFILE_ATTRIBUTES
+    from hdoc.models.account import Profile
+
+    assert set(PROFILE_ATTRIBUTES) == set(Profile.model_fields) - {"id"}
+    assert len(set(PROFILE_ATTRIBUTES.values())) == len(PROFILE_ATTRIBUTES)

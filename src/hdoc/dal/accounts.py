@@ -17,6 +17,7 @@ from hdoc.dal.user_items import (
     UsersTableBase,
     _to_profile,
     account_key,
+    stored_attributes,
     to_item,
 )
 from hdoc.errors import ConflictError, NotFoundError, PreconditionFailedError
@@ -154,12 +155,12 @@ class AccountRecords(UsersTableBase):
     def update_profile(
         self, pk: str, sub: str, changes: dict[str, Any], expected_version: int | None
     ) -> ProfileRecord:
-        """Apply `changes` (stored names; None removes) to the participant `sub` owns.
+        """Apply `changes` (profile fields by name; None removes) to the participant `sub` owns.
 
         PreconditionFailedError when `expected_version` is given and no longer current.
         """
         update = Update(sets=["#version = #version + :one"], names={"#version": "version"})
-        update.value(":sub", sub).value(":one", 1).assign(changes, prefix="a")
+        update.value(":sub", sub).value(":one", 1).assign(stored_attributes(changes), prefix="a")
         names, values = update.names, update.values
         condition = "attribute_exists(pk) AND accountSub = :sub"
         if expected_version is not None:

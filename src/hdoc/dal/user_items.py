@@ -85,31 +85,66 @@ class ProfileRecord:
     github_id: int | None = None  # the GitHub account that proved the name, for a verified one
 
 
+# Each field of a participant's profile (the API's Profile model, of which Participant is the public
+# part) and the USERS attribute that holds it. The stored names are the table's own: renaming an API
+# field renames nothing in DynamoDB (a test keeps every field of the models mapped).
+PROFILE_ATTRIBUTES: dict[str, str] = {
+    "name": "name",
+    "days_completed": "daysCompleted",
+    "github_profile": "githubProfile",
+    "github_score": "githubScore",
+    "github_streak": "githubStreak",
+    "twitter_profile": "twitterProfile",
+    "twitter_score": "twitterScore",
+    "twitter_streak": "twitterStreak",
+    "linkedin_profile": "linkedinProfile",
+    "status": "status",
+    "avatar_image": "avatarImage",
+    "date_joined": "dateJoined",
+    "score": "score",
+    "longest_streak": "longestStreak",
+    "journey_status": "journeyStatus",
+    "verified": "verified",
+    "timezone": "timezone",
+    "journey_repo": "journeyRepo",
+}
+_PROFILE_FIELDS = {attribute: name for name, attribute in PROFILE_ATTRIBUTES.items()}
+
+
+def stored_attributes(fields: dict[str, Any]) -> dict[str, Any]:
+    """Profile fields (by the models' field names) as the USERS attributes that hold them."""
+    return {PROFILE_ATTRIBUTES[name]: value for name, value in fields.items()}
+
+
+def _profile_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The profile fields a USERS item holds, by the models' field names (its username as `id`)."""
+    fields = {_PROFILE_FIELDS[name]: plain(value) for name, value in item.items() if name in _PROFILE_FIELDS}
+    return {"id": item["username"], **fields}
+
+
 def account_key(sub: str) -> str:
     """The key of a Cognito user's account record."""
     return f"{ACCOUNT_PREFIX}{sub}"
 
 
 def _to_record(item: dict[str, Any]) -> ParticipantRecord:
-    fields = {name: plain(value) for name, value in item.items()}
-    fields["id"] = fields.pop("username")
     return ParticipantRecord(
-        pk=fields["pk"],
-        participant=Participant.model_validate(fields),
-        leaderboard_key=fields.get("rankKey") or fields["leaderboardKey"],
-        joined_key=fields["joinedKey"],
+        pk=item["pk"],
+        participant=Participant.model_validate(_profile_fields(item)),
+        leaderboard_key=item.get("rankKey") or item["leaderboardKey"],
+        joined_key=item["joinedKey"],
     )
 
 
 def _to_profile(item: dict[str, Any]) -> ProfileRecord:
-    fields = {name: plain(value) for name, value in item.items()}
-    fields["id"] = fields.pop("username")
-    fields.setdefault("journeyRepo", f"{fields['id']}/100DaysOfCloud")  # the challenge's default
+    fields = _profile_fields(item)
+    fields.setdefault("journey_repo", f"{fields['id']}/100DaysOfCloud")  # the challenge's default
+    github_id = item.get("githubId")
     return ProfileRecord(
         profile=Profile.model_validate(fields),
-        version=int(fields.get("version", 1)),
-        account_sub=fields.get("accountSub"),
-        github_id=fields.get("githubId"),
+        version=int(plain(item.get("version", 1))),
+        account_sub=item.get("accountSub"),
+        github_id=None if github_id is None else int(plain(github_id)),
     )
 
 
@@ -144,8 +179,9 @@ class LinkState:
 def to_item(participant: Participant, score_reached_at: datetime) -> dict[str, Any]:
     """The stored item for a participant."""
     pk = participant.id.lower()
-    item = participant.model_dump(by_alias=True, mode="json", exclude_none=True)
-    item.pop("id")
+    dumped = participant.model_dump(mode="json", exclude_none=True)
+    dumped.pop("id")
+    item = stored_attributes(dumped)
     rank_key = leaderboard_key(participant.score, participant.longest_streak, score_reached_at, pk)
     item.update(
         pk=pk,

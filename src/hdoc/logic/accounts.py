@@ -83,13 +83,13 @@ def update_profile(
         if value is None and name not in CLEARABLE:
             alias = ProfilePatch.model_fields[name].alias or name
             raise InvalidParameterError(alias, "cannot be cleared; leave it out to keep it as it is")
-        changes[ProfilePatch.model_fields[name].alias or name] = value
+        changes[name] = value
     account = users.get_account(caller.sub)
     if account is None or account.participant_pk is None:
         raise NotFoundError(COMPLETE_SIGNUP)
-    if changes.get("journeyRepo") is not None:
+    if changes.get("journey_repo") is not None:
         owner = account.account.github.login if account.account.github else account.participant_pk
-        _own_repository(changes["journeyRepo"], owner)
+        _own_repository(changes["journey_repo"], owner)
     quotas.spend(users, caller.sub, quotas.PROFILE_EDITS_PER_HOUR)
     return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
 
