@@ -7,7 +7,17 @@ import pytest
 from bench.cold_start import function_handlers, import_handler
 
 # Never in any function: the local runtime, the command line, the maintainers' tools, test tools.
-NEVER = ("hdoc.local", "hdoc.cli", "hdoc.maintenance", "moto", "pytest", "werkzeug", "graphql", "requests")
+NEVER = (
+    "hdoc.local",
+    "hdoc.cli",
+    "hdoc.maintenance",
+    "moto",
+    "pytest",
+    "werkzeug",
+    "graphql",
+    "requests",
+    "boto3",
+)
 GITHUB = ("hdoc.sources.github", "hdoc.sources.github_oauth", "hdoc.sources.git")
 MARKDOWN = ("markdown_it", "nh3", "hdoc.logic.markdown")
 # The X-Ray SDK (tracing only where several AWS calls make a request; Lambda traces every invocation).

@@ -14,11 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from hdoc import aws
-from hdoc.dal.dynamo import CONDITION_FAILED, error_code, plain, timestamp, transact
+from hdoc.dal.dynamo import (
+    CONDITION_FAILED,
+    Table,
+    error_code,
+    key_equals,
+    plain,
+    timestamp,
+    transact,
+    transact_write,
+)
 from hdoc.errors import NotFoundError
 from hdoc.models.article import Article, ArticleSummary, TagCount
 
@@ -80,11 +87,11 @@ class ArticlesTable:
     """Reads and writes the ARTICLES table."""
 
     def __init__(self, table_name: str) -> None:
-        self._table = aws.dynamodb().Table(table_name)
+        self._table = Table(table_name)
 
     @property
     def _client(self) -> Any:
-        return self._table.meta.client
+        return self._table.client
 
     def _put(self, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
         request: dict[str, Any] = {"TableName": self._table.name, "Item": item}
@@ -99,11 +106,12 @@ class ArticlesTable:
 
     def create(self, stored: StoredArticle) -> None:
         """The article and its tag entries, in one transaction."""
-        self._client.transact_write_items(
-            TransactItems=[
+        transact_write(
+            self._client,
+            [
                 self._put(_article_item(stored), "attribute_not_exists(pk)"),
                 *(self._put(_entry_item(stored, tag)) for tag in stored.article.tags),
-            ]
+            ],
         )
 
     def get(self, article_id: str) -> StoredArticle | None:
@@ -117,14 +125,9 @@ class ArticlesTable:
         """Whole articles by id (at most 100), in one BatchGetItem and its retries of unprocessed keys."""
         keys = [article_key(article_id) for article_id in dict.fromkeys(article_ids)]
         found: dict[str, Article] = {}
-        for _ in range(5):
-            if not keys:
-                break
-            answer = self._client.batch_get_item(RequestItems={self._table.name: {"Keys": keys}})
-            for item in answer.get("Responses", {}).get(self._table.name, []):
-                article = Article.model_validate(_fields(item))
-                found[article.id] = article
-            keys = answer.get("UnprocessedKeys", {}).get(self._table.name, {}).get("Keys", [])
+        for item in self._table.batch_get(keys) if keys else []:
+            article = Article.model_validate(_fields(item))
+            found[article.id] = article
         return found
 
     def replace(self, old: StoredArticle, new: StoredArticle) -> None:
@@ -134,8 +137,9 @@ class ArticlesTable:
         """
         dropped = set(old.article.tags) - set(new.article.tags)
         try:
-            self._client.transact_write_items(
-                TransactItems=[
+            transact_write(
+                self._client,
+                [
                     {
                         "Put": {
                             "TableName": self._table.name,
@@ -149,7 +153,7 @@ class ArticlesTable:
                     },
                     *(self._delete({"pk": f"tag#{tag}", "sk": old.feed_key}) for tag in sorted(dropped)),
                     *(self._put(_entry_item(new, tag)) for tag in new.article.tags),
-                ]
+                ],
             )
         except ClientError as error:
             if error_code(error) == "TransactionCanceledException":
@@ -160,11 +164,12 @@ class ArticlesTable:
 
     def delete(self, stored: StoredArticle) -> None:
         """The article and its tag entries, in one transaction (deleting nothing twice is fine)."""
-        self._client.transact_write_items(
-            TransactItems=[
+        transact_write(
+            self._client,
+            [
                 self._delete(article_key(stored.article.id)),
                 *(self._delete({"pk": f"tag#{tag}", "sk": stored.feed_key}) for tag in stored.article.tags),
-            ]
+            ],
         )
 
     # -- listings: one Query each, at most limit + 1 items read ---------------------------------------
@@ -182,9 +187,7 @@ class ArticlesTable:
         start = None
         if after:
             start = {"feed": FEED, "feedKey": after, **article_key(after.rsplit("#", 1)[1])}
-        items, more = self._page(
-            {"IndexName": NEWEST_INDEX, "KeyConditionExpression": Key("feed").eq(FEED)}, limit, start
-        )
+        items, more = self._page({"IndexName": NEWEST_INDEX, **key_equals("feed", FEED)}, limit, start)
         return [ArticleSummary.model_validate(item) for item in items], more
 
     def by_author(self, author_key: str, limit: int, after: str | None) -> tuple[list[ArticleSummary], bool]:
@@ -192,7 +195,7 @@ class ArticlesTable:
         if after:
             start = {"authorKey": author_key, "feedKey": after, **article_key(after.rsplit("#", 1)[1])}
         items, more = self._page(
-            {"IndexName": BY_AUTHOR_INDEX, "KeyConditionExpression": Key("authorKey").eq(author_key)},
+            {"IndexName": BY_AUTHOR_INDEX, **key_equals("authorKey", author_key)},
             limit,
             start,
         )
@@ -200,7 +203,7 @@ class ArticlesTable:
 
     def by_tag(self, tag: str, limit: int, after: str | None) -> tuple[list[ArticleSummary], bool]:
         start = {"pk": f"tag#{tag}", "sk": after} if after else None
-        items, more = self._page({"KeyConditionExpression": Key("pk").eq(f"tag#{tag}")}, limit, start)
+        items, more = self._page({**key_equals("pk", f"tag#{tag}")}, limit, start)
         return [ArticleSummary.model_validate(item) for item in items], more
 
     def tags(self, limit: int, after: str | None) -> tuple[list[TagCount], bool]:
@@ -211,7 +214,7 @@ class ArticlesTable:
         items, more = self._page(
             {
                 "IndexName": TAG_CLOUD_INDEX,
-                "KeyConditionExpression": Key("cloud").eq(CLOUD),
+                **key_equals("cloud", CLOUD),
                 "ScanIndexForward": True,
             },
             limit,
@@ -224,7 +227,7 @@ class ArticlesTable:
         found: list[StoredArticle] = []
         request: dict[str, Any] = {
             "IndexName": BY_AUTHOR_INDEX,
-            "KeyConditionExpression": Key("authorKey").eq(author_key),
+            **key_equals("authorKey", author_key),
         }
         while True:
             answer = self._table.query(**request)

@@ -19,8 +19,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from hdoc import aws
-from hdoc.dal.dynamo import Update, condition_failed, error_code, plain, timestamp
+from hdoc.dal.dynamo import Table, Update, condition_failed, error_code, plain, timestamp, transact_write
 from hdoc.dal.user_items import PARTICIPANT_LIST
 from hdoc.errors import TooManyRequestsError
 from hdoc.models.journey import JourneyReport
@@ -97,7 +96,7 @@ class StatisticsTable:
     """Reads and writes journey statistics."""
 
     def __init__(self, table_name: str, users_table_name: str | None = None) -> None:
-        self._table = aws.dynamodb().Table(table_name)
+        self._table = Table(table_name)
         # With the USERS table, a journey's first statistics are written only while its participant
         # exists: a refresh that overlaps DELETE /me cannot leave statistics behind.
         self._users_table_name = users_table_name
@@ -127,8 +126,9 @@ class StatisticsTable:
         }
         try:
             if expected_version is None and self._users_table_name:
-                self._table.meta.client.transact_write_items(
-                    TransactItems=[
+                transact_write(
+                    self._table.client,
+                    [
                         {
                             "ConditionCheck": {
                                 "TableName": self._users_table_name,
@@ -138,7 +138,7 @@ class StatisticsTable:
                             }
                         },
                         {"Update": {"TableName": self._table.name, **update}},
-                    ]
+                    ],
                 )
             else:
                 self._table.update_item(**update)

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hdoc import aws
-from hdoc.dal.dynamo import plain, timestamp, transact
+from hdoc.dal.dynamo import Table, plain, timestamp, transact
 from hdoc.models.account import Account, GitHubLink, Profile
 from hdoc.models.participant import Participant
 
@@ -200,11 +199,11 @@ class UsersTableBase:
     """What the USERS table's parts (users.py, accounts.py, github_links.py) share."""
 
     def __init__(self, table_name: str) -> None:
-        self._table = aws.dynamodb().Table(table_name)
+        self._table = Table(table_name)
 
     def _transact(self, items: list[dict[str, Any]]) -> list[str | None] | None:
         """Write `items` in one transaction (dynamo.transact)."""
-        return transact(self._table.meta.client, items)
+        return transact(self._table.client, items)
 
     def get_account(self, sub: str) -> AccountRecord | None:
         """A person's account, by their Cognito sub."""

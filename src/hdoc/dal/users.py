@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from hdoc.dal.accounts import AccountRecords
-from hdoc.dal.dynamo import Update, condition_failed, timestamp
+from hdoc.dal.dynamo import Update, condition_failed, key_equals, timestamp
 from hdoc.dal.github_links import GitHubLinkRecords
 from hdoc.dal.user_items import (
     BY_USERNAME_INDEX,
@@ -76,7 +75,7 @@ class UsersTable(AccountRecords, GitHubLinkRecords):
         """
         request: dict[str, Any] = {
             "IndexName": index,
-            "KeyConditionExpression": Key("participantList").eq(PARTICIPANT_LIST),
+            **key_equals("participantList", PARTICIPANT_LIST),
             "Limit": limit + 1,
             "ScanIndexForward": not newest_first,
         }
@@ -104,12 +103,9 @@ class UsersTable(AccountRecords, GitHubLinkRecords):
 
     def put_many(self, participants: Iterable[tuple[Participant, datetime]]) -> int:
         """Write participants (with when they reached their score) in batches; how many were written."""
-        written = 0
-        with self._table.batch_writer(overwrite_by_pkeys=["pk"]) as batch:
-            for participant, score_reached_at in participants:
-                batch.put_item(Item=to_item(participant, score_reached_at))
-                written += 1
-        return written
+        items = [to_item(participant, score_reached_at) for participant, score_reached_at in participants]
+        self._table.batch_put(items)
+        return len(items)
 
     def usernames_page(self, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
         """Up to `limit` usernames in key order after the key `after`, and the key to resume after
@@ -120,7 +116,7 @@ class UsersTable(AccountRecords, GitHubLinkRecords):
         while len(usernames) < limit:
             request: dict[str, Any] = {
                 "IndexName": BY_USERNAME_INDEX,
-                "KeyConditionExpression": Key("participantList").eq(PARTICIPANT_LIST),
+                **key_equals("participantList", PARTICIPANT_LIST),
                 "ProjectionExpression": "pk, username",
                 "Limit": limit - len(usernames),
             }
@@ -136,17 +132,11 @@ class UsersTable(AccountRecords, GitHubLinkRecords):
     def get_profiles(self, pks: list[str]) -> list[ProfileRecord]:
         """Participants by key, in one BatchGetItem per 100 (keys that are not participants are left out)."""
         found: dict[str, ProfileRecord] = {}
-        client = self._table.meta.client
-        for start in range(0, len(pks), 100):
-            keys: list[dict[str, Any]] = [{"pk": pk} for pk in dict.fromkeys(pks[start : start + 100])]
-            for _ in range(10):  # unprocessed keys are retried a bounded number of times
-                if not keys:
-                    break
-                answer = client.batch_get_item(RequestItems={self._table.name: {"Keys": keys}})
-                for item in answer.get("Responses", {}).get(self._table.name, []):
-                    if item.get("participantList") == PARTICIPANT_LIST:
-                        found[item["pk"]] = _to_profile(item)
-                keys = answer.get("UnprocessedKeys", {}).get(self._table.name, {}).get("Keys", [])
+        unique = list(dict.fromkeys(pks))
+        for start in range(0, len(unique), 100):
+            for item in self._table.batch_get([{"pk": pk} for pk in unique[start : start + 100]]):
+                if item.get("participantList") == PARTICIPANT_LIST:
+                    found[item["pk"]] = _to_profile(item)
         return [found[pk] for pk in pks if pk in found]
 
     def apply_standing(self, standing: Standing) -> bool:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
+import botocore.session
 
 
 @dataclass
@@ -36,9 +36,9 @@ def measuring() -> Iterator[RequestStats]:
         _request_stats.reset(token)
 
 
-def count_dynamodb_reads(session: boto3.session.Session) -> None:
-    session.events.register("after-call.dynamodb", _count_items_read, unique_id="hdoc-count-items-read")
-    session.events.register(
+def count_dynamodb_reads(session: botocore.session.Session) -> None:
+    session.register("after-call.dynamodb", _count_items_read, unique_id="hdoc-count-items-read")
+    session.register(
         "before-parameter-build.dynamodb", _count_items_written, unique_id="hdoc-count-items-written"
     )
 
