@@ -16,7 +16,8 @@ from hdoc.handlers.params import UsernamePath as Username
 from hdoc.handlers.tables import articles_table, cursor_keys, users_table
 from hdoc.logic import articles
 from hdoc.logic.feeds import ATOM_CONTENT_TYPE, atom_feed
-from hdoc.models.article import ARTICLE_ID_PATTERN, TAG_PATTERN, Article, ArticlePage, ArticleRequest, TagPage
+from hdoc.models.article import Article, ArticlePage, ArticleRequest, TagPage
+from hdoc.models.article_rules import ARTICLE_ID_PATTERN, TAG_PATTERN
 from hdoc.settings import settings
 
 router = Router()

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from hdoc.logic.cursors import CURSOR_RULE, MAX_CURSOR_LENGTH
 from hdoc.models import profile_fields as profiles
-from hdoc.models.article import BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
+from hdoc.models.article_rules import BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
 from hdoc.models.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULE
 
 UsernamePath = Annotated[

@@ -7,15 +7,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from hdoc.models.article_rules import BODY_MAX_BYTES, TAG_PATTERN, TAGS_RULE
 from hdoc.models.base import ApiModel, RequestModel
 from hdoc.models.pages import Page
 from hdoc.models.text import one_line, plain_text
-
-TAG_PATTERN = r"^[a-z0-9-]{2,30}$"
-TAG_RULE = "2 to 30 lower-case letters, digits or hyphens"
-TAGS_RULE = f"1 to 4 different tags, each {TAG_RULE}"
-BODY_MAX_BYTES = 100 * 1024
-ARTICLE_ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
 
 
 def _title(value: str) -> str:
