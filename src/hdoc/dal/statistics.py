@@ -12,7 +12,7 @@ One more item, pk `source#github` / sk `rate-limit`, tells every refresh when Gi
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,9 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from hdoc.dal.dynamo import Table, Update, condition_failed, error_code, plain, timestamp, transact_write
 from hdoc.dal.user_items import PARTICIPANT_LIST
 from hdoc.errors import TooManyRequestsError
-from hdoc.models.journey import JourneyReport
+from hdoc.models.journey import JourneyReport, ParticipantScore
 from hdoc.models.journey_source import Known
-from hdoc.models.standing import Scores, Standing
+from hdoc.models.standing import Standing
 from hdoc.models.statistics import JourneyStatus
 
 GITHUB = "github"
@@ -276,16 +276,16 @@ def standing_from_stream(new_image: dict[str, Any]) -> Standing | None:
     if new_image.get("kind") != JOURNEY_KIND:
         return None
     image = _JourneyImage.model_validate(new_image)
-    scores = None
-    if image.score is not None and image.score_reached_at is not None:
-        scores = Scores(
-            days_completed=image.days_completed or 0,
-            score=image.score,
-            longest_streak=image.longest_streak or 0,
-            github_score=image.github_score or 0,
-            github_streak=image.github_streak or 0,
-            twitter_score=image.twitter_score or 0,
-            twitter_streak=image.twitter_streak or 0,
-            reached_at=image.score_reached_at,
-        )
-    return Standing(username_key=image.pk, version=image.version, status=image.status, scores=scores)
+    standing = Standing(username_key=image.pk, version=image.version, status=image.status)
+    if image.score is None or image.score_reached_at is None:
+        return standing
+    scores = ParticipantScore(
+        days_completed=image.days_completed or 0,
+        score=image.score,
+        longest_streak=image.longest_streak or 0,
+        github_score=image.github_score or 0,
+        github_streak=image.github_streak or 0,
+        twitter_score=image.twitter_score or 0,
+        twitter_streak=image.twitter_streak or 0,
+    )
+    return replace(standing, scores=scores, reached_at=image.score_reached_at)

@@ -37,8 +37,8 @@ def _standing_fields(standing: Standing) -> dict[str, Any]:
     """The participant's attributes a standing sets: always the journey status; the scores, once
     there are some, with the participant's place in the ranking."""
     fields: dict[str, Any] = {"journeyStatus": standing.status}
-    scores = standing.scores
-    if scores is None:
+    scores, reached_at = standing.scores, standing.reached_at
+    if scores is None or reached_at is None:
         return fields
     fields.update(
         daysCompleted=scores.days_completed,
@@ -48,10 +48,8 @@ def _standing_fields(standing: Standing) -> dict[str, Any]:
         githubStreak=scores.github_streak,
         twitterScore=scores.twitter_score,
         twitterStreak=scores.twitter_streak,
-        scoreReachedAt=timestamp(scores.reached_at),
-        rankKey=leaderboard_key(
-            scores.score, scores.longest_streak, scores.reached_at, standing.username_key
-        ),
+        scoreReachedAt=timestamp(reached_at),
+        rankKey=leaderboard_key(scores.score, scores.longest_streak, reached_at, standing.username_key),
     )
     return fields
 

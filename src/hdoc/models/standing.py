@@ -6,29 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from hdoc.models.journey import ParticipantScore
 from hdoc.models.statistics import JourneyStatus
 
 
 @dataclass(frozen=True)
-class Scores:
-    """A journey's scores and streaks, and when the score was reached (ties rank by it)."""
-
-    days_completed: int
-    score: int
-    longest_streak: int
-    github_score: int
-    github_streak: int
-    twitter_score: int
-    twitter_streak: int
-    reached_at: datetime
-
-
-@dataclass(frozen=True)
 class Standing:
-    """The statistics of `username_key`'s journey at `version`: its status, and its scores once it
-    has some."""
+    """The statistics of `username_key`'s journey at `version`: its status and, once it has some, its
+    scores and when the score was reached (ties rank by it)."""
 
     username_key: str
     version: int
     status: JourneyStatus
-    scores: Scores | None
+    scores: ParticipantScore | None = None
+    reached_at: datetime | None = None
