@@ -57,17 +57,13 @@ class Update:
     """An UpdateExpression being built: SET and REMOVE clauses with their names and values.
 
     `assign` adds fields under generated placeholders (#f0, :f0…), so that any attribute name is safe;
-    the other clauses and the condition use the names and values given to `name` and `value`.
+    the other clauses and the condition use the names given at construction and the values of `value`.
     """
 
     sets: list[str] = field(default_factory=list)
     removes: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
-
-    def name(self, placeholder: str, attribute: str) -> Update:
-        self.names[placeholder] = attribute
-        return self
 
     def value(self, placeholder: str, value: Any) -> Update:
         self.values[placeholder] = value
