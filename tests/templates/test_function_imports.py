@@ -20,14 +20,17 @@ NEVER = (
 )
 GITHUB = ("hdoc.sources.github", "hdoc.sources.github_oauth", "hdoc.sources.git")
 MARKDOWN = ("markdown_it", "nh3", "hdoc.logic.markdown")
+# The parser a write runs: the articles function loads it when it first renders an article, not to
+# answer a read.
+RENDERER = ("markdown_it", "nh3")
 # The X-Ray SDK (tracing only where several AWS calls make a request; Lambda traces every invocation).
 # (Powertools loads its metrics module with the package, whichever utility a function imports.)
 TRACING = ("aws_xray_sdk",)
 
 # What each function must not load, beyond NEVER: the code of the jobs it does not do.
 NOT_ITS_JOB = {
-    "ParticipantsFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles",),
-    "ArticlesFunction": GITHUB + TRACING + ("hdoc.dal.statistics", "hdoc.journeys.report"),
+    "ParticipantsFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles", "hdoc.models.export"),
+    "ArticlesFunction": GITHUB + RENDERER + TRACING + ("hdoc.dal.statistics", "hdoc.journeys.report"),
     "AccountsFunction": MARKDOWN,
     "ApiDocsFunction": (),
     "PostConfirmationFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles",),

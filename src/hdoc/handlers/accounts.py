@@ -24,7 +24,6 @@ from hdoc.logic import accounts, github_link
 from hdoc.logic.journeys import request_refresh
 from hdoc.logic.refresh import execution_input
 from hdoc.models.account import (
-    Export,
     GitHubCallback,
     GitHubLink,
     GitHubLinkRequest,
@@ -35,6 +34,7 @@ from hdoc.models.account import (
     SignupRequest,
 )
 from hdoc.models.caller import Caller
+from hdoc.models.export import Export
 from hdoc.models.statistics import RefreshQueued
 from hdoc.settings import settings
 from hdoc.sources.github_oauth import GitHubOAuthApp

@@ -4,9 +4,10 @@ website can insert it as it is (no scripts, event handlers, `javascript:` URLs, 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # What an article may contain once rendered: text structure, links, images, code and tables.
 ALLOWED_TAGS = {
@@ -27,6 +28,10 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 @cache
 def _parser() -> MarkdownIt:
+    # Imported here: only a write renders Markdown, and the articles function's reads (most of its
+    # cold starts) should not load a parser they never run (about 40 ms of its import time).
+    from markdown_it import MarkdownIt
+
     # CommonMark with tables and strikethrough; raw HTML is parsed, then sanitized below.
     return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
 
@@ -40,6 +45,8 @@ def render_markdown(markdown: str) -> str:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
     html = parser.renderer.render(tokens, parser.options, {})
+    import nh3
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -6,9 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from hdoc.models.article import Article
 from hdoc.models.base import ApiModel, RequestModel
-from hdoc.models.journey import JourneyReport
 from hdoc.models.participant import Participant
 from hdoc.models.profile_fields import (
     AvatarUrl,
@@ -98,13 +96,3 @@ class Me(ApiModel):
 
     account: Account
     participant: Profile
-
-
-class Export(ApiModel):
-    """Everything hdoc holds about a person."""
-
-    exported_at: datetime
-    account: Account | None
-    participant: Profile | None
-    articles: list[Article] = Field(default_factory=list)
-    journey: JourneyReport | None = Field(None, description="What hdoc last read in your journey")
