@@ -25,9 +25,19 @@ SAMPLES = 7
 _IMPORT = (
     "import importlib, json, sys, time\n"
     "started = time.perf_counter()\n"
-    "importlib.import_module(sys.argv[1])\n"
+    "for module in sys.argv[1:]: importlib.import_module(module)\n"
     "print(json.dumps([time.perf_counter() - started, sorted(sys.modules)]))\n"
 )
+# What every API function imports before any code of hdoc's: Powertools' REST resolver and its
+# OpenAPI parameters, botocore's client and pydantic. Their import time is the floor hdoc's own
+# modules add to.
+LIBRARIES = (
+    "aws_lambda_powertools.event_handler.api_gateway",
+    "aws_lambda_powertools.event_handler.openapi.params",
+    "botocore.session",
+    "pydantic",
+)
+LIBRARIES_ROW = "(the libraries alone)"
 
 
 def function_handlers() -> dict[str, str]:
@@ -42,9 +52,13 @@ def function_handlers() -> dict[str, str]:
 
 def import_handler(handler: str) -> tuple[float, list[str]]:
     """Seconds to import the handler's module in a fresh interpreter, and the modules then loaded."""
-    module = handler.rpartition(".")[0]
+    return import_modules(handler.rpartition(".")[0])
+
+
+def import_modules(*modules: str) -> tuple[float, list[str]]:
+    """Seconds to import `modules` in a fresh interpreter, and the modules then loaded."""
     answer = subprocess.run(
-        [sys.executable, "-I", "-c", _IMPORT, module],
+        [sys.executable, "-I", "-c", _IMPORT, *modules],
         capture_output=True,
         text=True,
         timeout=120,
@@ -58,13 +72,14 @@ def import_handler(handler: str) -> tuple[float, list[str]]:
 def measure_cold_starts(samples: int = SAMPLES) -> dict[str, Any]:
     """Per function: median and worst import time (ms) over `samples` fresh interpreters, modules loaded."""
     rows = {}
-    for function, handler in function_handlers().items():
+    imports = {function: handler.rpartition(".")[0] for function, handler in function_handlers().items()}
+    for function, modules_imported in [*imports.items(), (LIBRARIES_ROW, ",".join(LIBRARIES))]:
         times, modules = [], []
         for _ in range(samples):
-            seconds, modules = import_handler(handler)
+            seconds, modules = import_modules(*modules_imported.split(","))
             times.append(seconds * 1000)
         rows[function] = {
-            "handler": handler,
+            "imports": modules_imported,
             "medianMs": round(statistics.median(times), 1),
             "maxMs": round(max(times), 1),
             "modules": len(modules),

@@ -26,10 +26,15 @@ RENDERER = ("markdown_it", "nh3")
 # The X-Ray SDK (tracing only where several AWS calls make a request; Lambda traces every invocation).
 # (Powertools loads its metrics module with the package, whichever utility a function imports.)
 TRACING = ("aws_xray_sdk",)
+# The models only the signed-in routes receive and answer.
+SIGNED_IN = ("hdoc.models.account_api", "hdoc.models.export")
 
 # What each function must not load, beyond NEVER: the code of the jobs it does not do.
 NOT_ITS_JOB = {
-    "ParticipantsFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles", "hdoc.models.export"),
+    "ParticipantsFunction": GITHUB
+    + MARKDOWN
+    + TRACING
+    + ("hdoc.dal.articles", "hdoc.models.export", "hdoc.models.account_api"),
     "ArticlesFunction": GITHUB + RENDERER + TRACING + ("hdoc.dal.statistics", "hdoc.journeys.report"),
     "AccountsFunction": MARKDOWN,
     "ApiDocsFunction": (),

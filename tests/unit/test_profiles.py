@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from hdoc.handlers.accounts import expected_version
-from hdoc.models.account import ProfilePatch, SignupRequest
+from hdoc.models.account_api import ProfilePatch, SignupRequest
 
 BASE = {"githubUsername": "octocat", "name": "Octo Cat"}
 

@@ -23,13 +23,12 @@ from hdoc.handlers.tables import articles_table, statistics_table, users_table
 from hdoc.logic import accounts, github_link
 from hdoc.logic.journeys import request_refresh
 from hdoc.logic.refresh import execution_input
-from hdoc.models.account import (
+from hdoc.models.account import GitHubLink, Profile
+from hdoc.models.account_api import (
     GitHubCallback,
-    GitHubLink,
     GitHubLinkRequest,
     GitHubLinkStart,
     Me,
-    Profile,
     ProfilePatch,
     SignupRequest,
 )

@@ -12,7 +12,8 @@ from hdoc.dal.user_items import ProfileRecord
 from hdoc.dal.users import UsersTable
 from hdoc.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
 from hdoc.logic import quotas
-from hdoc.models.account import Me, Profile, ProfilePatch, SignupRequest
+from hdoc.models.account import Profile
+from hdoc.models.account_api import Me, ProfilePatch, SignupRequest
 from hdoc.models.caller import COMPLETE_SIGNUP, Caller
 from hdoc.models.export import Export
 from hdoc.observability import logger

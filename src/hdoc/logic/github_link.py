@@ -17,7 +17,8 @@ from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.user_items import LinkState, ProfileRecord
 from hdoc.dal.users import UsersTable
 from hdoc.errors import InvalidParameterError, UpstreamError
-from hdoc.models.account import GitHubCallback, GitHubLink, GitHubLinkStart
+from hdoc.models.account import GitHubLink
+from hdoc.models.account_api import GitHubCallback, GitHubLinkStart
 from hdoc.models.caller import Caller
 from hdoc.sources.github_oauth import CodeRefusedError, GitHubOAuthApp, GitHubUnavailableError
 
