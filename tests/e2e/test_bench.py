@@ -27,11 +27,16 @@ def test_a_small_bench_meets_its_targets():
     assert all(row["maxItemsRead"] <= bound(name) for name, row in bounded.items())
     assert results["accounts"]["POST /signup"]["calls"] == ["GetItem,TransactWriteItems"]
     assert "GET /articles?author=&limit=20" in table(results)
-    assert len(results["journeys"]) == 2  # parsing a 100-day journey, reading a 300-commit clone
+    assert len(results["journeys"]["rows"]) == 2  # parsing a 100-day journey, reading a 300-commit clone
     assert "read a local clone: 300 commits" in table(results)
+    fetches = results["journeys"]["fetches"]
+    assert fetches["unchanged (a conditional request, 304)"]["points"] == 0
+    assert fetches["changed: one new day"]["points"] <= 3
+    assert fetches["changed: one new day"]["kilobytes"] < results["journeys"]["clone"]["imageKilobytes"]
+    assert "KiB of images" in table(results)
     refreshes = results["statistics"]["rows"]
     assert refreshes["all unchanged"]["rateLimitedPerParticipant"] <= 0.05
-    assert refreshes["each with one new day"]["requestsPerParticipant"] <= 3
+    assert refreshes["each with one new day"]["rateLimitedPerParticipant"] <= 3
     assert refreshes["each with one new day"]["outcomes"].get("changed", 0) >= 1
     assert results["statistics"]["topScore"] > 0  # the leaderboard holds scores read from journeys
     website = results["website"]

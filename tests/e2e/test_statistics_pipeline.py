@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,12 +17,14 @@ from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.users import UsersTable
 from hdoc.journeys import scoring
 from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.fake_repository import FakeRepository
 from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.logic.refresh import execution_input
 from tests.conftest import TEMPLATE, LocalApi, make_participant
 from tests.e2e.test_accounts import call, signup, token
 from tests.fixtures.journeys import journey
+from tests.journeys.repos import JourneyRepo
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +157,7 @@ def test_a_spent_rate_limit_pauses_the_run_until_the_reset_and_it_then_finishes(
                 (make_participant(name), datetime.now(UTC)) for name in ("Ava", "Ben", "Cal")
             )
             # Given enough rate limit for one journey and a bit, for the next 3 seconds
-            github.spend_until_reset(remaining=4, reset_in=timedelta(seconds=3))
+            github.spend_until_reset(remaining=3, reset_in=timedelta(seconds=3))
             started = time.monotonic()
             ended = runtime.run_state_machine(execution_input(), timeout_seconds=120)
             # Then the run waited for the reset, went over the list again, and read everyone
@@ -165,3 +168,58 @@ def test_a_spent_rate_limit_pauses_the_run_until_the_reset_and_it_then_finishes(
             statistics = StatisticsTable(runtime.table_name("StatisticsTable"))
             stored = [statistics.get(pk) for pk in ("ava", "ben", "cal")]
             assert [found.status if found else None for found in stored] == ["ok", "ok", "ok"]
+
+
+def test_a_merged_day_shows_on_the_website_as_hdoc_journey_shows_it_on_the_clone(pipeline, tmp_path, capsys):
+    # Given a clone whose third day was written on a branch one day and merged the next
+    api, github = pipeline
+    day = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=5)
+    clone = JourneyRepo(tmp_path / "Gus", from_template=True).commit((day - timedelta(days=1)).isoformat())
+    for number in (1, 2):
+        clone.write(f"Journey/00{number}/Readme.md", f"Day {number}: my own notes on a lab.\n")
+        clone.commit((day + timedelta(days=number - 1)).isoformat())
+    clone.branch("day-3").write("Journey/003/Readme.md", "Day 3: written on a branch.\n")
+    clone.commit((day + timedelta(days=2)).isoformat())
+    clone.switch("main").merge("day-3", (day + timedelta(days=3)).isoformat())
+    clone.write("Journey/004/Readme.md", "Day 4: back on main.\n").commit(
+        (day + timedelta(days=3, hours=1)).isoformat()
+    )
+    created = day - timedelta(days=2)
+    github.add(FakeRepository.load(clone.path, "Gus/100DaysOfCloud", created_at=created))
+
+    # When Gus signs up and the statistics parser reads the journey
+    me = token(api)
+    assert signup(api, me, "Gus").status_code == 201
+    assert call(api, "POST", "/me/refresh", me).status_code == 202
+    read = eventually(
+        lambda: (found := call(api, "GET", "/users/gus/journey").json())["status"] == "ok" and found
+    )
+
+    # Then the website shows what `hdoc journey` shows on the clone: days, dates, streaks, score
+    flags = ["--json", "--timezone", "UTC", "--created-at", created.isoformat()]
+    assert main(["journey", str(clone.path), *flags]) == 0
+    local = json.loads(capsys.readouterr().out)
+    website = read["report"]
+    for part in ("streaks", "totals", "breakdown"):
+        assert website[part] == local[part]
+    assert [
+        {key: entry[key] for key in ("day", "paths", "date", "counts", "reason", "words", "socialLinks")}
+        for entry in website["entries"]
+    ] == [
+        {key: entry[key] for key in ("day", "paths", "date", "counts", "reason", "words", "socialLinks")}
+        for entry in local["entries"]
+    ]
+    assert [entry["date"] for entry in local["entries"] if entry["counts"]] == [
+        (day + timedelta(days=offset)).date().isoformat() for offset in range(4)
+    ]
+    assert local["streaks"]["longest"]["length"] == 4
+
+    def on_leaderboard() -> dict[str, Any] | None:
+        items = call(api, "GET", "/leaderboard?limit=100").json()["items"]
+        return next(
+            (item for item in items if item["id"] == "Gus" and item["score"] == local["totals"]["score"]),
+            None,
+        )
+
+    ranked = eventually(on_leaderboard)
+    assert (ranked["daysCompleted"], ranked["longestStreak"]) == (4, 4)

@@ -9,6 +9,7 @@ import pytest
 
 from hdoc.journeys.report import read_journey
 from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.fake_repository import FakeRepository
 from hdoc.sources.github import GitHubClient, JourneyUnavailableError, RateLimitedError
 from tests.fixtures.journeys import TODAY, add_day, entry, journey
 from tests.journeys.repos import JourneyRepo
@@ -28,11 +29,13 @@ def client(github: FakeGitHub, **options) -> GitHubClient:
     return GitHubClient(lambda: github.token, github.url, **options)
 
 
-def test_a_changed_journey_costs_three_requests_and_an_unchanged_one_a_free_304(github):
+def test_a_changed_journey_costs_two_points_and_an_unchanged_one_a_free_304(github):
     source = client(github)
     first = source.fetch_journey(REPO)
     assert first.snapshot is not None
-    assert (github.total_requests, github.cost) == (3, 3)
+    assert github.cost == 2
+    assert (github.requests["commits"], github.requests["repository"]) == (1, 1)
+    assert github.requests["git"] > 0  # git's own traffic, which spends no API rate limit
 
     github.reset_counters()
     again = source.fetch_journey(REPO, first.known)
@@ -40,25 +43,41 @@ def test_a_changed_journey_costs_three_requests_and_an_unchanged_one_a_free_304(
     assert (github.total_requests, github.cost, github.requests["304"]) == (1, 0, 1)
 
 
-def test_a_journey_of_many_days_still_costs_three_requests(github):
+def test_a_journey_of_many_days_costs_the_same_requests_as_a_small_one(github):
+    client(github).fetch_journey(REPO)
+    small = dict(github.requests)
+    github.reset_counters()
     github.add(journey("Big/100DaysOfCloud", 100))
     fetched = client(github).fetch_journey("Big/100DaysOfCloud")
     assert fetched.snapshot is not None
     assert len(fetched.snapshot.files) == 100
-    assert github.requests["graphql"] == 1
-    assert github.total_requests == 3
+    assert github.cost == 2
+    assert dict(github.requests) == small
 
 
-def test_a_push_that_changes_no_journey_file_costs_two_requests_and_no_snapshot(github):
+def test_a_push_that_changes_no_journey_file_fetches_no_text_and_gives_no_snapshot(github):
     source = client(github)
     first = source.fetch_journey(REPO)
+    changed = dict(github.requests)
     repository = github.repositories[REPO.lower()]
-    repository.commit(repository.commits[-1].authored_at + timedelta(hours=1), {"images/vpc.png": "PNG"})
+    head = repository.head()
+    assert head is not None
+    repository.commit(head[1] + timedelta(hours=1), {"images/vpc.png": "PNG"})
     github.reset_counters()
     second = source.fetch_journey(REPO, first.known)
     assert second.snapshot is None
     assert second.known.head != first.known.head
-    assert github.total_requests == 2
+    assert github.cost == 2
+    assert github.requests["git"] < changed["git"]  # the blobs were not fetched
+
+
+def test_images_are_never_fetched(github):
+    repository = github.repositories[REPO.lower()]
+    head = repository.head()
+    assert head is not None
+    repository.commit(head[1] + timedelta(hours=1), {"images/vpc.png": "P" * 500_000})
+    client(github).fetch_journey(REPO)
+    assert github.bytes_sent < 100_000
 
 
 def test_a_new_day_is_read_with_the_date_it_was_written(github):
@@ -113,7 +132,7 @@ def test_commits_from_before_the_repository_was_created_do_not_count(github):
 
 @pytest.mark.parametrize(
     ("failure", "status"),
-    [("404", "not-found"), ("moved", "moved"), ("truncated", "truncated")],
+    [("404", "not-found"), ("moved", "moved")],
 )
 def test_a_repository_that_cannot_be_read_says_why(github, failure, status):
     github.fail(failure)
@@ -124,7 +143,7 @@ def test_a_repository_that_cannot_be_read_says_why(github, failure, status):
 
 
 def test_an_empty_repository_is_reported_as_empty(github):
-    github.add(journey("Empty/100DaysOfCloud", 0)).commits.clear()
+    github.add(FakeRepository("Empty/100DaysOfCloud", created_at=datetime(2026, 3, 1, tzinfo=UTC)))
     with pytest.raises(JourneyUnavailableError) as raised:
         client(github).fetch_journey("Empty/100DaysOfCloud")
     assert raised.value.status == "empty"
@@ -183,14 +202,7 @@ def test_a_rate_limit_stops_with_the_time_to_resume(github, failure):
 
 
 def test_spending_the_whole_rate_limit_answers_403_with_the_reset(github):
-    github.remaining = 2
+    github.remaining = 1
     with pytest.raises(RateLimitedError):
         client(github).fetch_journey(REPO)
-    assert github.cost == 2
-
-
-def test_an_enterprise_servers_graphql_endpoint_is_found_from_its_api_url():
-    assert GitHubClient(lambda: "t", "https://ghe.example.com/api/v3/").graphql_url == (
-        "https://ghe.example.com/api/graphql"
-    )
-    assert GitHubClient(lambda: "t").graphql_url == "https://api.github.com/graphql"
+    assert github.cost == 1

@@ -9,6 +9,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+from hdoc.cli.journey import through_github
 from hdoc.journeys.snapshot import Snapshot
 from hdoc.sources.git import read_checkout
 
@@ -32,8 +33,10 @@ class JourneyRepo:
             for template in LONG_TEMPLATE.parent.glob("*.md"):
                 self.write(f"Templates/{template.name}", template.read_text(encoding="utf-8"))
 
-    def git(self, *args: str) -> str:
+    def git(self, *args: str, when: str | None = None) -> str:
+        dated = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {}
         env = {
+            **dated,
             **os.environ,
             "GIT_CONFIG_NOSYSTEM": "1",
             "GIT_CONFIG_GLOBAL": os.devnull,
@@ -77,11 +80,40 @@ class JourneyRepo:
         )
         return self
 
+    def branch(self, name: str) -> JourneyRepo:
+        """Start a branch `name` here and switch to it."""
+        self.git("checkout", "--quiet", "-b", name)
+        return self
+
+    def switch(self, name: str) -> JourneyRepo:
+        self.git("checkout", "--quiet", name)
+        return self
+
+    def merge(self, name: str, when: str) -> JourneyRepo:
+        """Merge branch `name` into the current one with a merge commit made at `when`."""
+        self.git(
+            "-c",
+            "commit.gpgsign=false",
+            "merge",
+            "--quiet",
+            "--no-ff",
+            "-m",
+            f"Merge {name}",
+            name,
+            when=when,
+        )
+        return self
+
     def snapshot(self, created_at: str | None = None) -> Snapshot:
+        """The journey as `hdoc journey` reads the clone."""
         snapshot = read_checkout(self.path)
         if created_at is not None:
             snapshot = dataclasses.replace(snapshot, created_at=datetime.fromisoformat(created_at))
         return snapshot
+
+    def through_github(self, created_at: str | None = None) -> Snapshot:
+        """The journey as the statistics pipeline reads it from GitHub (the clone served by the fake)."""
+        return through_github(self.path, datetime.fromisoformat(created_at) if created_at else None)
 
 
 def _template_readme() -> str:

@@ -7,14 +7,20 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hdoc.journeys.report import COPIED, read_journey
+from hdoc.journeys.snapshot import line_of_commits
 from hdoc.models.journey import JourneyReport
-from tests.journeys.repos import JourneyRepo, filled
+from tests.journeys.repos import LONG_TEMPLATE, JourneyRepo, filled
 
 TODAY = date(2026, 3, 10)
 
 
 def report(repo: JourneyRepo, created_at: str | None = None, today: date = TODAY) -> JourneyReport:
-    return read_journey(repo.snapshot(created_at), today=today, timezone=UTC)
+    """What `hdoc journey` reports on the clone, checked equal, field by field, to what the statistics
+    pipeline reports reading the same repository from (the fake) GitHub."""
+    local = read_journey(repo.snapshot(created_at), today=today, timezone=UTC)
+    from_github = read_journey(repo.through_github(created_at), today=today, timezone=UTC)
+    assert from_github.model_dump() == local.model_dump()
+    return local
 
 
 def counted(result: JourneyReport) -> dict[int, str]:
@@ -221,17 +227,91 @@ def test_each_day_links_to_its_file_on_github_when_the_clone_comes_from_there(re
 def test_a_source_that_lost_offsets_dates_days_in_the_participants_time_zone():
     from zoneinfo import ZoneInfo
 
-    from hdoc.journeys.snapshot import Commit, Snapshot
-
     written = datetime(2026, 3, 2, 23, 30)  # UTC, offset unknown
-    snapshot = Snapshot(
-        files={"day-2.md": "Wrote this late."},
-        readme=None,
-        commits=[Commit("a" * 40, written, {"day-2.md": "Wrote this late."})],
-    )
+    snapshot = line_of_commits([(written, {"day-2.md": "Wrote this late."})])
 
     in_tokyo = read_journey(snapshot, today=TODAY, timezone=ZoneInfo("Asia/Tokyo"))
     in_utc = read_journey(snapshot, today=TODAY, timezone=UTC)
 
     assert counted(in_tokyo) == {2: "2026-03-03"}
     assert counted(in_utc) == {2: "2026-03-02"}
+
+
+def test_a_day_written_on_a_branch_and_merged_the_next_day_is_dated_when_it_was_written(repo):
+    repo.write("Journey/001/Readme.md", "Day one: IAM users and roles.\n").commit("2026-03-02T20:00:00+00:00")
+    repo.write("Journey/002/Readme.md", "Day two: S3 and its storage classes.\n").commit(
+        "2026-03-03T20:00:00+00:00"
+    )
+    repo.branch("day-3")
+    repo.write("Journey/003/Readme.md", "Day three: a VPC of my own.\n").commit("2026-03-04T21:00:00+00:00")
+    repo.switch("main").merge("day-3", "2026-03-05T08:00:00+00:00")
+    repo.write("Journey/004/Readme.md", "Day four: security groups.\n").commit("2026-03-05T20:00:00+00:00")
+    repo.write("Journey/005/Readme.md", "Day five: a load balancer.\n").commit("2026-03-06T20:00:00+00:00")
+
+    result = report(repo, today=date(2026, 3, 6))
+
+    assert counted(result) == {
+        1: "2026-03-02",
+        2: "2026-03-03",
+        3: "2026-03-04",
+        4: "2026-03-05",
+        5: "2026-03-06",
+    }
+    assert result.streaks.longest is not None
+    assert result.streaks.longest.length == 5
+
+
+def test_a_merge_commit_made_days_later_does_not_move_the_days_it_brings(repo):
+    repo.branch("journey")
+    repo.write("Journey/002/Readme.md", "Lambda layers, at last.\n").commit("2026-03-02T10:00:00+00:00")
+    repo.write("Journey/003/Readme.md", "Step Functions with a retry.\n").commit("2026-03-03T10:00:00+00:00")
+    repo.switch("main").write("Journey/004/Readme.md", "Written on main meanwhile.\n")
+    repo.commit("2026-03-04T10:00:00+00:00")
+    repo.merge("journey", "2026-03-09T10:00:00+00:00")
+
+    assert counted(report(repo)) == {2: "2026-03-02", 3: "2026-03-03", 4: "2026-03-04"}
+
+
+def test_a_moved_day_file_keeps_its_date(repo):
+    repo.write("Journey/001/Readme.md", "Day one: the console tour.\n").commit("2026-03-01T10:00:00+00:00")
+    repo.move("Journey/001/Readme.md", "Journey/1/README.md").commit("2026-03-05T10:00:00+00:00", "rename")
+
+    result = report(repo)
+
+    assert counted(result) == {1: "2026-03-01"}
+    assert result.entries[0].paths == ["Journey/1/README.md"]
+
+
+def test_a_renamed_folder_layout_keeps_every_date(tmp_path):
+    repo = JourneyRepo(tmp_path / "flat")
+    repo.write("day-1.md", "Day one on Azure: resource groups.\n").commit("2026-03-01T10:00:00+00:00")
+    repo.write("day-2.md", "Day two: blob storage tiers.\n").commit("2026-03-02T10:00:00+00:00")
+    repo.move("day-1.md", "Journey/001/Readme.md").move("day-2.md", "Journey/002/Readme.md")
+    repo.commit("2026-03-08T10:00:00+00:00", "use the template's layout")
+
+    assert counted(report(repo)) == {1: "2026-03-01", 2: "2026-03-02"}
+
+
+def test_a_file_edited_150_times_dates_from_its_first_text(repo):
+    repo.write("Journey/002/Readme.md", "Notes on CloudWatch.\n").commit("2026-03-02T10:00:00+00:00")
+    for edit in range(150):
+        repo.write("Journey/002/Readme.md", f"Notes on CloudWatch.\nRevision {edit} of the details.\n")
+        repo.commit(f"2026-03-03T10:{edit // 60:02d}:{edit % 60:02d}+00:00", f"edit {edit}")
+
+    assert counted(report(repo)) == {2: "2026-03-02"}
+
+
+def test_a_kept_prompt_mark_before_the_participants_own_words_counts(repo):
+    template = LONG_TEMPLATE.read_text(encoding="utf-8")
+    prompt = (
+        "✍️ (Why) Explain in one or two sentences why you choose to do this project or cloud topic "
+        "for your day's study."
+    )
+    assert prompt in template
+    own = "✍️ Trusted Advisor gives recommendations for security, cost and limits"
+    repo.write("Journey/001/Readme.md", template.replace(prompt, own)).commit("2026-03-02T10:00:00+00:00")
+
+    result = report(repo)
+
+    assert counted(result) == {1: "2026-03-02"}
+    assert result.entries[0].words == 9

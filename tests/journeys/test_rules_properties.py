@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from hdoc.journeys import scoring, streaks
 from hdoc.journeys.checklist import read_checklist
 from hdoc.journeys.report import read_journey
-from hdoc.journeys.snapshot import Commit, Snapshot
+from hdoc.journeys.snapshot import Snapshot, line_of_commits
 
 START = date(2026, 1, 1)
 active_dates = st.sets(st.integers(min_value=0, max_value=60).map(lambda n: START + timedelta(days=n)))
@@ -33,12 +34,9 @@ def journeys(draw) -> Snapshot:
                 ]
             )
         )
-        commits.append(
-            Commit(sha=f"{n:040x}", authored_at=when, changes={f"Journey/{day:03d}/Readme.md": body})
-        )
-    commits.sort(key=lambda commit: commit.authored_at)
-    files = {path: text for commit in commits for path, text in commit.changes.items() if text is not None}
-    return Snapshot(files=files, readme=None, commits=commits)
+        commits.append((when, {f"Journey/{day:03d}/Readme.md": body}))
+    commits.sort(key=lambda commit: commit[0])
+    return line_of_commits(commits)
 
 
 @settings(max_examples=60, deadline=None)
@@ -46,7 +44,7 @@ def journeys(draw) -> Snapshot:
 def test_the_order_entries_are_given_in_changes_nothing(snapshot, rng):
     shuffled = list(snapshot.files.items())
     rng.shuffle(shuffled)
-    reordered = Snapshot(files=dict(shuffled), readme=None, commits=snapshot.commits)
+    reordered = dataclasses.replace(snapshot, files=dict(shuffled))
 
     today = date(2026, 3, 1)
     assert read_journey(reordered, today=today, timezone=UTC) == read_journey(

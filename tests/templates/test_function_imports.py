@@ -18,7 +18,7 @@ NEVER = (
     "requests",
     "boto3",
 )
-GITHUB = ("hdoc.sources.github", "hdoc.sources.github_oauth", "hdoc.sources.git")
+GITHUB = ("hdoc.sources.github", "hdoc.sources.github_oauth", "hdoc.sources.git", "dulwich")
 MARKDOWN = ("markdown_it", "nh3", "hdoc.logic.markdown")
 # The parser a write runs: the articles function loads it when it first renders an article, not to
 # answer a read.

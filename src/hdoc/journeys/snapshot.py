@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
 @dataclass(frozen=True)
 class Commit:
-    """One commit of the default branch, and what it did to the journey's files."""
+    """One commit of the history that leads to the head, and the journey's files in it."""
 
     sha: str
     authored_at: datetime  # in the author's own UTC offset; naive (UTC) when the source lost it
-    changes: Mapping[str, str | None]  # path -> its text after this commit, None if deleted
+    files: Mapping[str, str]  # every file that can hold a day entry (path -> blob id) after this commit
+    parents: tuple[str, ...] = ()  # merges have several; every parent comes before its children
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,33 @@ class Snapshot:
 
     files: Mapping[str, str]  # path -> text, for the files that can hold day entries
     readme: str | None
-    commits: Sequence[Commit] = ()  # oldest first, along the default branch
+    commits: Sequence[Commit] = ()  # every commit the head descends from, parents before children
+    texts: Mapping[str, str] = field(default_factory=dict)  # blob id -> text, for every blob `commits` name
     created_at: datetime | None = None  # when the repository was created, if the source knows
     default_branch: str = "main"
     web_url: str | None = None  # where a file is shown: f"{web_url}/blob/{branch}/{path}"
+
+
+def blob_id(text: str) -> str:
+    """Git's blob id for a file's text."""
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def line_of_commits(changes: Sequence[tuple[datetime, Mapping[str, str | None]]]) -> Snapshot:
+    """A Snapshot of one line of commits, each writing whole day files (None deletes one): journeys
+    made in memory, for tests and benchmarks."""
+    files: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    commits: list[Commit] = []
+    for number, (when, changed) in enumerate(changes, start=1):
+        for path, markdown in changed.items():
+            if markdown is None:
+                files.pop(path, None)
+            else:
+                files[path] = markdown
+                texts[blob_id(markdown)] = markdown
+        parents = (commits[-1].sha,) if commits else ()
+        blobs = {path: blob_id(markdown) for path, markdown in files.items()}
+        commits.append(Commit(sha=f"{number:040x}", authored_at=when, files=blobs, parents=parents))
+    return Snapshot(files=dict(files), readme=None, commits=commits, texts=texts)

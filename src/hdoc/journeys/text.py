@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-PROMPT_MARKS = ("\u270d", "\U0001f5bc")  # ✍️ and 🖼️: the templates' "write here" prompts
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
@@ -55,8 +54,8 @@ def template_lines() -> frozenset[str]:
 def _is_own(line: str) -> bool:
     if not line.strip() or _HEADING.match(line) or _SETEXT_OR_RULE.match(line):
         return False
-    if any(mark in line for mark in PROMPT_MARKS) or normalized(line) in template_lines():
-        return False
+    if normalized(line) in template_lines():
+        return False  # the templates' own lines; a kept ✍️ or 🖼️ before the participant's words is theirs
     rest = _TAG.sub(" ", _URL.sub(" ", _LINK.sub(" ", _IMAGE.sub(" ", line))))
     if not _WORD.search(rest):
         return False  # an image, a link, a bare URL or markup alone

@@ -1,10 +1,22 @@
-"""A GitHub API on loopback: the journeys the demo and the tests refresh, and GitHub's bad days.
+"""A GitHub on loopback: the journeys the demo and the tests refresh, and GitHub's bad days.
 
-It also plays GitHub's OAuth web flow (`fake_github_oauth.py`), for linking accounts.
-It serves the three requests hdoc's GitHub source sends (REST commits with ETags, REST recursive
-trees, GraphQL executed against a subset of GitHub's schema), counts every request and what it cost
-in rate limit, and can be told to answer the next requests with a rate limit (403 with a reset, 429
-with Retry-After), a 500, slowly, 404, a move (301), or a truncated tree.
+It serves what hdoc's GitHub source asks, with GitHub's documented semantics:
+
+- `GET /repos/{owner}/{repo}/commits?per_page=1`, the default branch's newest commit, with an ETag;
+  a matching `If-None-Match` gets 304, which spends no rate limit ("Making conditional requests
+  does not count against your primary rate limit if a 304 is returned"; docs.github.com, REST API
+  best practices, and "List commits" in the REST reference);
+- `GET /repos/{owner}/{repo}`, the repository: `created_at`, `default_branch`, `html_url`,
+  `clone_url` ("Get a repository" in the REST reference); each 200 costs one point of the hourly
+  limit ("Rate limits for the REST API");
+- git's smart HTTP protocol at `clone_url` (`/{owner}/{repo}.git/info/refs` and
+  `git-upload-pack`), answered by git itself (`git http-backend`) with protocol v2 and partial
+  clone filters allowed, as github.com allows them ("git clone --filter=blob:none", GitHub blog,
+  "Get up to speed with partial clone and shallow clone"); git traffic spends no API rate limit.
+
+It also plays GitHub's OAuth web flow (`fake_github_oauth.py`), for linking accounts. It counts every
+request, the bytes it sent and the rate limit spent, and can be told to answer the next requests
+with a rate limit (403 with a reset, 429 with Retry-After), a 500, slowly, 404 or a move (301).
 """
 
 from __future__ import annotations
@@ -12,20 +24,22 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
+import shutil
+import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
-import graphql
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from hdoc.local.fake_github_oauth import FakeGitHubOAuth
-from hdoc.local.fake_repository import FakeCommit, FakeRepository, blob_sha
+from hdoc.local.fake_repository import FakeRepository
 
 FAILURES = (
     "rate-limit",
@@ -36,41 +50,9 @@ FAILURES = (
     "slow",
     "404",
     "moved",
-    "truncated",
 )
-
-_SCHEMA = graphql.build_schema(
-    """
-    scalar GitObjectID
-    scalar GitTimestamp
-    scalar DateTime
-    scalar URI
-    type Query {
-      repository(owner: String!, name: String!): Repository
-      rateLimit: RateLimit
-    }
-    type RateLimit { cost: Int! limit: Int! remaining: Int! resetAt: DateTime! }
-    type Repository {
-      createdAt: DateTime!
-      url: URI!
-      nameWithOwner: String!
-      defaultBranchRef: Ref
-      object(oid: GitObjectID, expression: String): GitObject
-    }
-    type Ref { name: String! }
-    interface GitObject { oid: GitObjectID! }
-    type Commit implements GitObject {
-      oid: GitObjectID!
-      authoredDate: GitTimestamp!
-      committedDate: GitTimestamp!
-      history(first: Int, path: String): CommitHistoryConnection!
-      file(path: String!): TreeEntry
-    }
-    type CommitHistoryConnection { nodes: [Commit] totalCount: Int! }
-    type TreeEntry { name: String! path: String object: GitObject }
-    type Blob implements GitObject { oid: GitObjectID! text: String byteSize: Int! }
-    """
-)
+# What git's own traffic can meet (GitHub's API rate limits do not apply to it).
+GIT_FAILURES = ("500", "slow", "404")
 
 
 @dataclass
@@ -92,7 +74,8 @@ class FakeGitHub:
         self._window_ends = time.time() + self.reset_in.total_seconds()
         self.retry_after_seconds = 2
         self.slow_seconds = 2.0
-        self.requests: Counter[str] = Counter()  # by kind: commits, tree, graphql (and status codes)
+        self.requests: Counter[str] = Counter()  # by kind: commits, repository, git (and status codes)
+        self.bytes_sent = 0  # response bodies, git's packs included
         self.cost = 0  # REST requests that spent rate limit, plus GraphQL points
         self._rules: list[_Rule] = []
         self._lock = threading.Lock()
@@ -124,6 +107,7 @@ class FakeGitHub:
         with self._lock:
             self.requests.clear()
             self.cost = 0
+            self.bytes_sent = 0
 
     @property
     def total_requests(self) -> int:
@@ -162,6 +146,7 @@ class FakeGitHub:
         response = self._answer(request)
         with self._lock:
             self.requests[str(response.status_code)] += 1
+            self.bytes_sent += len(response.get_data())
         return response(environ, start_response)
 
     def _answer(self, request: Request) -> Response:
@@ -171,21 +156,17 @@ class FakeGitHub:
                 if failed is not None:
                     return failed
             return self.oauth.answer(request)
+        parts = [part for part in request.path.split("/") if part]
+        if len(parts) >= 3 and parts[1].endswith(".git"):  # git's smart HTTP: public, no token
+            name = f"{parts[0]}/{parts[1].removesuffix('.git')}"
+            return self._git(name, "/" + "/".join(parts[2:]), request)
         authorization = request.headers.get("Authorization", "")
         if authorization not in (f"Bearer {self.token}", f"token {self.token}"):
             return _json({"message": "Bad credentials"}, 401)
-        parts = [part for part in request.path.split("/") if part]
-        if request.method == "POST" and parts == ["graphql"]:
-            return self._graphql(request)
         if request.method == "GET" and len(parts) == 4 and parts[0] == "repos" and parts[3] == "commits":
             return self._rest("commits", f"{parts[1]}/{parts[2]}", request)
-        if (
-            request.method == "GET"
-            and len(parts) == 6
-            and parts[0] == "repos"
-            and parts[3:5] == ["git", "trees"]
-        ):
-            return self._rest("tree", f"{parts[1]}/{parts[2]}", request, sha=parts[5])
+        if request.method == "GET" and len(parts) == 3 and parts[0] == "repos":
+            return self._rest("repository", f"{parts[1]}/{parts[2]}", request)
         return _json({"message": "Not Found"}, 404)
 
     def _take_failure(self, repo: str | None, kind: str) -> str | None:
@@ -193,7 +174,7 @@ class FakeGitHub:
             for rule in self._rules:
                 if rule.repo not in (None, repo):
                     continue
-                if rule.failure == "truncated" and kind != "tree":
+                if kind == "git" and rule.failure not in GIT_FAILURES:
                     continue
                 rule.times -= 1
                 if rule.times <= 0:
@@ -244,128 +225,97 @@ class FakeGitHub:
             time.sleep(self.slow_seconds)
         return None
 
-    def _rest(self, kind: str, repo_name: str, request: Request, sha: str | None = None) -> Response:
+    def _rest(self, kind: str, repo_name: str, request: Request) -> Response:
         with self._lock:
             self.requests[kind] += 1
-        failure = self._take_failure(repo_name.lower(), kind)
-        failed = self._failure(failure)
+        failed = self._failure(self._take_failure(repo_name.lower(), kind))
         if failed is not None:
             return failed
         repository = self.repositories.get(repo_name.lower())
         if repository is None:
             return _json({"message": "Not Found"}, 404)
-        head = repository.head
-        if kind == "commits":
-            if head is None:
-                return _json({"message": "Git Repository is empty."}, 409)
-            etag = f'W/"{head.sha}"'
-            if request.headers.get("If-None-Match") == etag:
-                return Response(status=304, headers={"ETag": etag})  # free: no rate limit spent
+        if kind == "repository":
             spent = self._spend(1)
             if spent is not None:
                 return spent
-            entry = {"sha": head.sha, "commit": {"author": {"date": head.authored_at.isoformat()}}}
-            return _json([entry], 200, {"ETag": etag})
-        found = repository.find(sha or "")
-        if found is None:
-            return _json({"message": "Not Found"}, 404)
+            return _json(self._repository_document(repository), 200)
+        head = repository.head()
+        if head is None:
+            return _json({"message": "Git Repository is empty."}, 409)
+        sha, authored_at = head
+        etag = f'W/"{sha}"'
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})  # free: no rate limit spent
         spent = self._spend(1)
         if spent is not None:
             return spent
-        entries = [
-            {"path": path, "mode": "100644", "type": "blob", "sha": blob_sha(text), "size": len(text)}
-            for path, text in sorted(found.tree.items())
-        ]
-        return _json({"sha": found.sha, "tree": entries, "truncated": failure == "truncated"}, 200)
+        return _json(
+            [{"sha": sha, "commit": {"author": {"date": authored_at.isoformat()}}}], 200, {"ETag": etag}
+        )
 
-    def _graphql(self, request: Request) -> Response:
+    def _repository_document(self, repository: FakeRepository) -> dict[str, Any]:
+        created = repository.created_at
+        return {
+            "full_name": repository.full_name,
+            "created_at": None
+            if created is None
+            else created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "default_branch": repository.default_branch,
+            "html_url": repository.html_url,
+            "clone_url": f"{self.url}/{repository.full_name}.git",
+            "private": False,
+        }
+
+    def _git(self, repo_name: str, service_path: str, request: Request) -> Response:
+        """git's smart HTTP protocol, answered by `git http-backend` (read only: upload-pack)."""
         with self._lock:
-            self.requests["graphql"] += 1
-        try:
-            body = json.loads(request.get_data() or b"{}")
-            document = graphql.parse(str(body.get("query", "")))
-        except (ValueError, AttributeError, graphql.GraphQLError) as error:
-            return _json({"message": f"Problems parsing JSON or GraphQL: {error}"}, 400)
-        variables = body.get("variables") or {}
-        repo = f"{variables.get('owner', '')}/{variables.get('name', '')}".lower()
-        failed = self._failure(self._take_failure(repo, "graphql"))
+            self.requests["git"] += 1
+        failed = self._failure(self._take_failure(repo_name.lower(), "git"))
         if failed is not None:
             return failed
-        errors = graphql.validate(_SCHEMA, document)
-        if errors:
-            return _json({"errors": [{"message": error.message} for error in errors]}, 200)
-        # GitHub's cost: the connections the query asks for, per hundred, at least one point.
-        connections = str(body.get("query", "")).count("history(")
-        points = max(1, math.ceil(connections / 100))
-        spent = self._spend(points)
-        if spent is not None:
-            return spent
-        root = {
-            "repository": lambda _info, owner, name: self._repository_value(f"{owner}/{name}"),
-            "rateLimit": {
-                "cost": points,
-                "limit": self.limit,
-                "remaining": self.remaining,
-                "resetAt": (datetime.now(UTC) + self.reset_in).isoformat(),
-            },
+        repository = self.repositories.get(repo_name.lower())
+        wanted = request.args.get("service", "git-upload-pack")
+        if repository is None or wanted != "git-upload-pack" or "receive-pack" in service_path:
+            return Response("Repository not found.", status=404, mimetype="text/plain")
+        git = shutil.which("git")
+        if git is None:
+            return Response("the fake GitHub serves repositories with git: install git", status=500)
+        body = request.get_data()
+        environment = {
+            "PATH": os.environ.get("PATH", ""),
+            "GIT_PROJECT_ROOT": str(repository.git_dir()),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REQUEST_METHOD": request.method,
+            "PATH_INFO": service_path,
+            "QUERY_STRING": request.query_string.decode(),
+            "CONTENT_TYPE": request.content_type or "",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_CONTENT_ENCODING": request.headers.get("Content-Encoding", ""),
+            "GIT_PROTOCOL": request.headers.get("Git-Protocol", ""),
+            "REMOTE_ADDR": request.remote_addr or "127.0.0.1",
+            # As github.com: partial clone filters allowed; any owner's repository may be served.
+            "GIT_CONFIG_COUNT": "2",
+            "GIT_CONFIG_KEY_0": "uploadpack.allowFilter",
+            "GIT_CONFIG_VALUE_0": "true",
+            "GIT_CONFIG_KEY_1": "safe.directory",
+            "GIT_CONFIG_VALUE_1": "*",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(repository.git_dir()),
         }
-        result = graphql.execute_sync(_SCHEMA, document, root_value=root, variable_values=variables)
-        answer: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            answer["errors"] = [{"message": error.message, "type": "INTERNAL"} for error in result.errors]
-        return _json(answer, 200)
-
-    def _repository_value(self, full_name: str) -> dict[str, Any] | None:
-        repository = self.repositories.get(full_name.lower())
-        if repository is None:
-            return None
-
-        def find_object(_info: Any, oid: str | None = None, expression: str | None = None) -> Any:
-            if oid is not None:
-                found = repository.find(oid)
-                return None if found is None else _commit_value(repository, found)
-            if expression is not None and ":" in expression:
-                revision, path = expression.split(":", 1)
-                made = repository.head if revision == "HEAD" else repository.find(revision)
-                text = made.tree.get(path) if made else None
-                return None if text is None else _blob_value(text)
-            return None
-
-        return {
-            "createdAt": repository.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "url": f"https://github.com/{repository.full_name}",
-            "nameWithOwner": repository.full_name,
-            "defaultBranchRef": {"name": repository.default_branch},
-            "object": find_object,
-        }
-
-
-def _blob_value(text: str) -> dict[str, Any]:
-    return {"__typename": "Blob", "oid": blob_sha(text), "text": text, "byteSize": len(text.encode())}
-
-
-def _commit_value(repository: FakeRepository, made: FakeCommit) -> dict[str, Any]:
-    def history(_info: Any, first: int = 100, path: str | None = None) -> dict[str, Any]:
-        line = repository.history(made.sha, path)
-        return {
-            "nodes": [_commit_value(repository, older) for older in line[:first]],
-            "totalCount": len(line),
-        }
-
-    def file(_info: Any, path: str) -> dict[str, Any] | None:
-        text = made.tree.get(path)
-        if text is None:
-            return None
-        return {"name": path.rsplit("/", 1)[-1], "path": path, "object": _blob_value(text)}
-
-    return {
-        "__typename": "Commit",
-        "oid": made.sha,
-        "authoredDate": made.authored_at.isoformat(),
-        "committedDate": made.authored_at.isoformat(),
-        "history": history,
-        "file": file,
-    }
+        done = subprocess.run(
+            [git, "http-backend"], input=body, env=environment, capture_output=True, timeout=60, check=False
+        )
+        head, _, payload = done.stdout.partition(b"\r\n\r\n")
+        status, headers = 200, []
+        for line in head.decode("latin-1").split("\r\n"):
+            name, _, value = line.partition(":")
+            if name.lower() == "status":
+                status = int(value.split()[0])
+            elif name:
+                headers.append((name, value.strip()))
+        if done.returncode != 0 and not payload:
+            return Response(done.stderr.decode("utf-8", "replace"), status=500, mimetype="text/plain")
+        return Response(payload, status=status, headers=headers)
 
 
 def _json(document: Any, status: int, headers: Mapping[str, str] | None = None) -> Response:

@@ -11,7 +11,7 @@ from hdoc.models.base import ApiModel
 from hdoc.models.journey import JourneyReport
 
 JourneyStatus = Literal[
-    "pending", "ok", "not-found", "moved", "empty", "truncated", "forbidden", "unavailable"
+    "pending", "ok", "not-found", "moved", "empty", "too-large", "truncated", "forbidden", "unavailable"
 ]
 STATUS_MEANINGS: dict[str, str] = {
     "pending": "not read yet: the statistics parser reads every journey on its schedule",
@@ -19,7 +19,8 @@ STATUS_MEANINGS: dict[str, str] = {
     "not-found": "the repository does not exist or is private",
     "moved": "the repository was renamed or moved",
     "empty": "the repository has no commits",
-    "truncated": "the repository has too many files for GitHub to list",
+    "too-large": "the repository's history is too long for hdoc to read",
+    "truncated": "the repository had too many files for GitHub to list (an older reading)",
     "forbidden": "GitHub refused access to the repository",
     "unavailable": "GitHub did not answer; the next run tries again",
 }

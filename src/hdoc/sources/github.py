@@ -1,20 +1,19 @@
-"""A journey snapshot over the GitHub API, in at most three requests whatever the journey's size.
-
-REST and GraphQL each do what they are cheapest at:
+"""A journey from GitHub: its git objects fetched as `git clone` fetches them, read like a clone.
 
 1. REST `GET /repos/{repo}/commits?per_page=1` with `If-None-Match: <stored ETag>`. An unchanged
    repository answers 304, which costs no rate limit when authenticated: a journey that did not
    change costs nothing.
-2. REST `GET /repos/{repo}/git/trees/{head}?recursive=1`: every path and its blob SHA in one
-   request (GraphQL has no recursive tree). When the blobs of the journey files and README equal the
-   stored ones, nothing the rules read changed (a push of images, say) and we stop here.
-3. One GraphQL query: for every journey file, the commits that touched it, each with the file's text
-   after that commit (`history(path:)` + `file(path:)`, paths passed as variables), plus the README,
-   `createdAt` (the copied-history rule), the web URL and the default branch. REST would need one
-   request per commit or per file.
+2. REST `GET /repos/{repo}`: when it was created (the copied-history rule), its default branch, its
+   page and its clone URL. One point.
+3. git's smart HTTP protocol (v2) at the clone URL, which spends no API rate limit: the head's
+   commits and trees (`filter=blob:none`, a partial clone: no images, no blobs). When the journey's
+   files at the head are the blobs stored last time, nothing the rules read changed (a push of
+   images, say) and we stop here. Otherwise a second fetch asks for exactly the blobs of the day
+   files the history names (and the README), by id.
 
-Limits of the API, not of the rules: a file's history is read from the files at the head (a day
-moved to a new path counts from the move) and up to HISTORY_DEPTH commits per file.
+The history is then read by `sources/git.py`, the code that reads a local clone for `hdoc journey`:
+the same commits, merges included, the same rules, the same report. A changed journey costs two
+points of the hourly rate limit however many days and commits it has.
 """
 
 from __future__ import annotations
@@ -28,13 +27,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import urllib3
+from dulwich.client import HttpGitClient
+from dulwich.errors import GitProtocolError, HangupException
+from dulwich.object_store import BaseObjectStore
+from dulwich.objects import ObjectID
+from dulwich.repo import MemoryRepo
 
-from hdoc.journeys.places import is_readme, matters
-from hdoc.journeys.snapshot import Commit, Snapshot
+from hdoc.journeys.snapshot import Snapshot
 from hdoc.models.journey_source import Known
+from hdoc.sources.git import NotAJourney, read_history, read_snapshot
 
 DEFAULT_API_URL = "https://api.github.com"
-HISTORY_DEPTH = 100  # GitHub's largest page; a file edited more often keeps its newest 100 commits
 # A secondary rate limit with no Retry-After: GitHub asks to wait at least a minute.
 DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=1)
 
@@ -93,7 +96,6 @@ class GitHubClient:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.api_url = api_url.rstrip("/")
-        self.graphql_url = _graphql_url(self.api_url)
         self._token = token
         self._attempts = max(1, attempts)
         self._backoff = backoff_seconds
@@ -107,22 +109,6 @@ class GitHubClient:
 
     def get(self, path: str, headers: Mapping[str, str] | None = None) -> _Answer:
         return self._send("GET", f"{self.api_url}{path}", headers=headers)
-
-    def graphql(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
-        answer = self._send(
-            "POST", self.graphql_url, body=json.dumps({"query": query, "variables": variables})
-        )
-        self._raise_for_status(answer, "the GraphQL API")
-        document = answer.json()
-        errors = document.get("errors") or []
-        for error in errors:
-            if error.get("type") == "RATE_LIMITED":
-                raise RateLimitedError(self._reset_at(answer.headers))
-        if errors and not document.get("data"):
-            raise JourneyUnavailableError(
-                "unavailable", f"GitHub's GraphQL API said: {errors[0].get('message')}"
-            )
-        return dict(document)
 
     def _send(
         self, method: str, url: str, *, headers: Mapping[str, str] | None = None, body: str | None = None
@@ -217,107 +203,64 @@ class GitHubClient:
             raise JourneyUnavailableError("empty", "The journey repository has no commits yet.")
         head = str(commits[0]["sha"])
         etag = head_answer.headers.get("ETag") or head_answer.headers.get("etag")
-        tree_answer = self.get(f"/repos/{owner}/{name}/git/trees/{head}?recursive=1")
-        self._raise_for_status(tree_answer, repo)
-        tree = tree_answer.json()
-        if tree.get("truncated"):
-            raise JourneyUnavailableError(
-                "truncated",
-                "The repository has too many files for GitHub to list at once, so hdoc cannot see "
-                "every day; keep the journey in a repository of its own.",
-            )
-        blobs = {
-            str(entry["path"]): str(entry["sha"])
-            for entry in tree.get("tree", [])
-            if entry.get("type") == "blob" and matters(str(entry["path"]))
-        }
-        stored = Known(etag=etag, head=head, blobs=blobs)
-        if known.head is not None and blobs == dict(known.blobs):
+        about_answer = self.get(f"/repos/{owner}/{name}")
+        self._raise_for_status(about_answer, repo)
+        about = about_answer.json()
+        store = MemoryRepo()
+        self._fetch(str(about["clone_url"]), store, [head], filter_spec=b"blob:none")
+        try:
+            history = read_history(store.object_store, ObjectID(head.encode()))
+        except NotAJourney as error:
+            raise JourneyUnavailableError("too-large", str(error)) from error
+        stored = Known(etag=etag, head=head, blobs=history.head_blobs)
+        if known.head is not None and history.head_blobs == dict(known.blobs):
             return Fetched(known=stored, snapshot=None)
-        return Fetched(known=stored, snapshot=self._snapshot(owner, name, head, blobs))
-
-    def _snapshot(self, owner: str, name: str, head: str, blobs: Mapping[str, str]) -> Snapshot:
-        journey_paths = sorted(path for path in blobs if not is_readme(path))
-        readme_path = next((path for path in sorted(blobs) if is_readme(path)), None)
-        document = self.graphql(
-            journey_query(len(journey_paths), with_readme=readme_path is not None),
-            {
-                "owner": owner,
-                "name": name,
-                "head": head,
-                **({"readme": f"{head}:{readme_path}"} if readme_path else {}),
-                **{f"p{index}": path for index, path in enumerate(journey_paths)},
-            },
+        missing = sorted(blob for blob in history.blobs if not _has(store.object_store, blob))
+        if missing:
+            self._fetch(str(about["clone_url"]), store, missing)
+        created = about.get("created_at")
+        snapshot = read_snapshot(
+            store.object_store,
+            history,
+            default_branch=str(about.get("default_branch") or "main"),
+            web_url=about.get("html_url"),
+            created_at=_timestamp(created) if created else None,
         )
-        repository = (document.get("data") or {}).get("repository")
-        if repository is None:
-            raise JourneyUnavailableError("not-found", "The journey repository does not exist or is private.")
-        return snapshot_from(repository, journey_paths)
+        return Fetched(known=stored, snapshot=snapshot)
+
+    def _fetch(
+        self, url: str, into: MemoryRepo, wants: list[str], *, filter_spec: bytes | None = None
+    ) -> None:
+        """Fetch `wants` (object ids) from the repository at `url` over git's smart HTTP protocol v2.
+
+        Retried like the API's 5xx answers; git's traffic is public and spends no API rate limit.
+        """
+        base, _, path = url.partition("://")
+        host, _, repository_path = path.partition("/")
+        client = HttpGitClient(f"{base}://{host}", pool_manager=self._http, quiet=True)
+        wanted = [ObjectID(want.encode()) for want in wants]
+        for attempt in range(1, self._attempts + 1):
+            try:
+                client.fetch(
+                    f"/{repository_path}",
+                    into,
+                    determine_wants=lambda _refs, depth=None: wanted,
+                    filter_spec=filter_spec,
+                    protocol_version=2,
+                )
+                return
+            except (GitProtocolError, HangupException, urllib3.exceptions.HTTPError, OSError) as error:
+                failure = f"GitHub's git service failed ({type(error).__name__}: {error})"
+            if attempt < self._attempts:
+                self._sleep(random.uniform(0, self._backoff * 2 ** (attempt - 1)))
+        raise JourneyUnavailableError(
+            "unavailable", f"{failure}, {self._attempts} times; will try again later"
+        )
 
 
-def _graphql_url(api_url: str) -> str:
-    # github.com: https://api.github.com/graphql; Enterprise Server: https://HOST/api/v3 -> /api/graphql
-    if api_url.endswith("/api/v3"):
-        return api_url.removesuffix("/v3") + "/graphql"
-    return f"{api_url}/graphql"
-
-
-def journey_query(files: int, *, with_readme: bool) -> str:
-    """The GraphQL query for a journey of `files` files: one aliased history per file."""
-    variables = ["$owner: String!", "$name: String!", "$head: GitObjectID!"]
-    variables += [f"$p{index}: String!" for index in range(files)]
-    readme = ""
-    if with_readme:
-        variables.append("$readme: String!")
-        readme = "readme: object(expression: $readme) { ... on Blob { text } }"
-    histories = "\n".join(
-        f"f{index}: history(first: {HISTORY_DEPTH}, path: $p{index}) "
-        f"{{ nodes {{ oid authoredDate committedDate file(path: $p{index}) "
-        "{ object { ... on Blob { text } } } } }"
-        for index in range(files)
-    )
-    return (
-        f"query Journey({', '.join(variables)}) {{\n"
-        "  rateLimit { cost remaining resetAt }\n"
-        "  repository(owner: $owner, name: $name) {\n"
-        "    createdAt url defaultBranchRef { name }\n"
-        f"    {readme}\n"
-        f"    head: object(oid: $head) {{ ... on Commit {{\n{histories}\n    }} }}\n"
-        "  }\n"
-        "}"
-    )
+def _has(store: BaseObjectStore, blob: str) -> bool:
+    return ObjectID(blob.encode()) in store
 
 
 def _timestamp(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def snapshot_from(repository: Mapping[str, Any], journey_paths: list[str]) -> Snapshot:
-    """A Snapshot from the `repository` part of the journey query's answer."""
-    head = repository.get("head") or {}
-    files: dict[str, str] = {}
-    commits: dict[str, tuple[datetime, datetime, dict[str, str | None]]] = {}
-    for index, path in enumerate(journey_paths):
-        nodes = [node for node in (head.get(f"f{index}") or {}).get("nodes") or [] if node]
-        for position, node in enumerate(nodes):
-            blob = (node.get("file") or {}).get("object") or {}
-            text = blob.get("text")
-            if position == 0 and text is not None:
-                files[path] = text
-            authored, committed = _timestamp(node["authoredDate"]), _timestamp(node["committedDate"])
-            commits.setdefault(node["oid"], (authored, committed, {}))[2][path] = text
-    # Oldest first: GitHub gives no first-parent order across files, so commit time orders them.
-    ordered = sorted(commits.items(), key=lambda item: (item[1][1], item[1][0], item[0]))
-    readme = (repository.get("readme") or {}).get("text")
-    created = repository.get("createdAt")
-    branch = (repository.get("defaultBranchRef") or {}).get("name") or "main"
-    return Snapshot(
-        files=files,
-        readme=readme,
-        commits=[
-            Commit(sha=sha, authored_at=authored, changes=changes) for sha, (authored, _, changes) in ordered
-        ],
-        created_at=_timestamp(created) if created else None,
-        default_branch=branch,
-        web_url=repository.get("url"),
-    )
