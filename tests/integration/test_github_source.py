@@ -206,3 +206,12 @@ def test_spending_the_whole_rate_limit_answers_403_with_the_reset(github):
     with pytest.raises(RateLimitedError):
         client(github).fetch_journey(REPO)
     assert github.cost == 1
+
+
+def test_a_clone_url_over_another_scheme_than_the_apis_is_not_fetched(github):
+    source = GitHubClient(lambda: github.token, github.url.replace("http://", "https://", 1))
+    assert source.api_url.startswith("https://")
+    with pytest.raises(JourneyUnavailableError) as raised:
+        source._clone_url({"clone_url": f"{github.url}/{REPO}.git"})  # http, where the API is https
+    assert raised.value.status == "unavailable"
+    assert client(github)._clone_url({"clone_url": f"{github.url}/{REPO}.git"}).endswith(".git")

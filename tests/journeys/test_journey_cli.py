@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
 from hdoc.cli import main
+from hdoc.journeys.report import read_journey
+from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.fake_repository import FakeRepository
+from hdoc.sources.git import read_checkout
+from hdoc.sources.github import GitHubClient
 from tests.journeys.repos import JourneyRepo, filled
 
 
@@ -106,3 +113,38 @@ def test_a_creation_time_that_is_not_a_date_is_refused(tmp_path, capsys):
         main(["journey", str(tmp_path), "--created-at", "last spring"])
     assert exited.value.code == 2
     assert "must be a date or a time" in capsys.readouterr().err
+
+
+def test_a_clone_and_github_differ_only_by_what_is_not_pushed_and_the_creation_date(tmp_path, capsys):
+    # Given a clone pushed to GitHub, then a day written but not pushed
+    clone = JourneyRepo(tmp_path / "clone", from_template=True).commit("2026-03-01T09:00:00+00:00")
+    clone.write("Journey/001/Readme.md", "Copied before the repository existed.\n")
+    clone.commit("2026-02-20T09:00:00+00:00")
+    clone.write("Journey/002/Readme.md", "Pushed.\n").commit("2026-03-02T09:00:00+00:00")
+    subprocess.run(
+        ["git", "clone", "--quiet", "--bare", str(clone.path), str(tmp_path / "github")], check=True
+    )
+    clone.write("Journey/003/Readme.md", "Not pushed yet.\n").commit("2026-03-03T09:00:00+00:00")
+    created = datetime(2026, 2, 25, tzinfo=UTC)
+
+    # When the clone is read locally, and GitHub's copy as the statistics parser reads it
+    github = FakeRepository.load(bare, "someone/100DaysOfCloud", created_at=created)
+    with FakeGitHub() as server:
+        server.add(github)
+        fetched = GitHubClient(lambda: server.token, server.url).fetch_journey("someone/100DaysOfCloud")
+    assert fetched.snapshot is not None
+    today = date(2026, 3, 4)
+    on_github = counted(read_journey(fetched.snapshot, today=today, timezone=UTC))
+    local = counted(read_journey(read_checkout(clone.path), today=today, timezone=UTC))
+    with_creation = counted(
+        read_journey(replace(read_checkout(clone.path), created_at=created), today=today, timezone=UTC)
+    )
+
+    # Then the unpushed day 3 is the clone's alone, and day 1 counts locally until the creation is given
+    assert on_github == {2: "2026-03-02"}
+    assert local == {1: "2026-02-20", 2: "2026-03-02", 3: "2026-03-03"}
+    assert with_creation == {2: "2026-03-02", 3: "2026-03-03"}
+
+
+def counted(report) -> dict[int, str]:
+    return {entry.day: entry.date.isoformat() for entry in report.entries if entry.counts and entry.date}

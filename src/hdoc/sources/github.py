@@ -206,8 +206,9 @@ class GitHubClient:
         about_answer = self.get(f"/repos/{owner}/{name}")
         self._raise_for_status(about_answer, repo)
         about = about_answer.json()
+        clone_url = self._clone_url(about)
         store = MemoryRepo()
-        self._fetch(str(about["clone_url"]), store, [head], filter_spec=b"blob:none")
+        self._fetch(clone_url, store, [head], filter_spec=b"blob:none")
         try:
             history = read_history(store.object_store, ObjectID(head.encode()))
         except NotAJourney as error:
@@ -217,7 +218,7 @@ class GitHubClient:
             return Fetched(known=stored, snapshot=None)
         missing = sorted(blob for blob in history.blobs if not _has(store.object_store, blob))
         if missing:
-            self._fetch(str(about["clone_url"]), store, missing)
+            self._fetch(clone_url, store, missing)
         created = about.get("created_at")
         snapshot = read_snapshot(
             store.object_store,
@@ -227,6 +228,14 @@ class GitHubClient:
             created_at=_timestamp(created) if created else None,
         )
         return Fetched(known=stored, snapshot=snapshot)
+
+    def _clone_url(self, about: Mapping[str, Any]) -> str:
+        """Where git fetches the repository from: the API's `clone_url`, over the API's own scheme
+        (https for github.com: the journey is never fetched in the clear)."""
+        url = about.get("clone_url")
+        if not isinstance(url, str) or not url.startswith(self.api_url.split("://", 1)[0] + "://"):
+            raise JourneyUnavailableError("unavailable", f"GitHub gave no usable clone URL ({url!r}).")
+        return url
 
     def _fetch(
         self, url: str, into: MemoryRepo, wants: list[str], *, filter_spec: bytes | None = None
