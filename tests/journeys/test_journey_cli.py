@@ -115,15 +115,14 @@ def test_a_creation_time_that_is_not_a_date_is_refused(tmp_path, capsys):
     assert "must be a date or a time" in capsys.readouterr().err
 
 
-def test_a_clone_and_github_differ_only_by_what_is_not_pushed_and_the_creation_date(tmp_path, capsys):
+def test_a_clone_and_github_differ_only_by_what_is_not_pushed_and_the_creation_date(tmp_path):
     # Given a clone pushed to GitHub, then a day written but not pushed
     clone = JourneyRepo(tmp_path / "clone", from_template=True).commit("2026-03-01T09:00:00+00:00")
     clone.write("Journey/001/Readme.md", "Copied before the repository existed.\n")
     clone.commit("2026-02-20T09:00:00+00:00")
     clone.write("Journey/002/Readme.md", "Pushed.\n").commit("2026-03-02T09:00:00+00:00")
-    subprocess.run(
-        ["git", "clone", "--quiet", "--bare", str(clone.path), str(tmp_path / "github")], check=True
-    )
+    bare = tmp_path / "github"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(clone.path), str(bare)], check=True)
     clone.write("Journey/003/Readme.md", "Not pushed yet.\n").commit("2026-03-03T09:00:00+00:00")
     created = datetime(2026, 2, 25, tzinfo=UTC)
 
