@@ -6,19 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
     DynamoDBRecordEventName,
 )
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hdoc.dal.statistics import standing_from_stream
+from hdoc.handlers.streams import stream_consumer
 from hdoc.handlers.tables import users_table
 from hdoc.observability import logger
-from hdoc.settings import requires
-
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def apply_record(record: DynamoDBRecord) -> None:
@@ -36,11 +32,4 @@ def apply_record(record: DynamoDBRecord) -> None:
     )
 
 
-@requires("USERS_TABLE_NAME")
-@logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(
-        process_partial_response(
-            event=event, record_handler=apply_record, processor=processor, context=context
-        )
-    )
+lambda_handler = stream_consumer(apply_record, "USERS_TABLE_NAME")

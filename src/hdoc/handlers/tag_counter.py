@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hdoc.dal.articles import tag_change
+from hdoc.handlers.streams import stream_consumer
 from hdoc.handlers.tables import articles_table
 from hdoc.observability import logger
-from hdoc.settings import requires
-
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def count_record(record: DynamoDBRecord) -> None:
@@ -25,11 +19,4 @@ def count_record(record: DynamoDBRecord) -> None:
         logger.debug("tag count", extra={"tag": tag, "delta": delta, "applied": applied})
 
 
-@requires("ARTICLES_TABLE_NAME")
-@logger.inject_lambda_context
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(
-        process_partial_response(
-            event=event, record_handler=count_record, processor=processor, context=context
-        )
-    )
+lambda_handler = stream_consumer(count_record, "ARTICLES_TABLE_NAME")
