@@ -1,5 +1,6 @@
 """The statistics pipeline under `make bench`: what refreshing every journey costs in GitHub rate
-limit, how long a local refresh of everyone takes, and how fast the score calculator goes."""
+limit, how long a local refresh of everyone takes, how fast the score calculator goes, and what the
+progress card and badge of a participant with a read journey cost beside their profile."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import requests
+
+from bench.http import measure
 from hdoc.dal.users import UsersTable
 from hdoc.local.demo_journeys import journey_repository
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.local.fake_repository import FakeRepository
+from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.local.seed import demo_participants, unscored
 from hdoc.logic.refresh import execution_input
@@ -19,6 +24,8 @@ from hdoc.logic.refresh import execution_input
 PARTICIPANTS = 500
 UNCHANGED_TARGET = 0.05  # rate-limited requests per participant, on average
 CHANGED_TARGET = 3  # rate-limited requests (points) per participant, whatever the number of days
+CARD_ITEMS_TARGET = 2  # DynamoDB items read per card: the participant and their journey's statistics
+IMAGE_SAMPLES = 100
 
 
 def _new_day(repository: FakeRepository, now: datetime) -> None:
@@ -70,21 +77,48 @@ def measure_statistics(count: int = PARTICIPANTS) -> dict[str, Any]:
                 _new_day(repository, now + timedelta(minutes=1))
             rows["each with one new day"] = _run(runtime, github, count)
             leaders, _ = users.leaderboard_page(1)
+            images = _measure_images(runtime, [participant.id for participant in people])
     return {
         "rows": rows,
+        "images": images,
         "topScore": leaders[0].participant.score if leaders else 0,
         "targets": {
             "unchangedRateLimitedPerParticipant": UNCHANGED_TARGET,
             "changedRateLimitedPerParticipant": CHANGED_TARGET,
+            "cardItemsRead": CARD_ITEMS_TARGET,
         },
     }
 
 
+def _measure_images(runtime: LocalRuntime, usernames: list[str]) -> dict[str, Any]:
+    """A profile, its card and its badge through the local runtime, for participants picked at random."""
+    server = LocalServer(runtime, "127.0.0.1", 0).start()
+    picker = random.Random(11)
+    try:
+        with requests.Session() as session:
+
+            def pick(path: str) -> Any:
+                return lambda _: f"{server.url}/users/{picker.choice(usernames)}{path}"
+
+            return {
+                "GET /users/{username}": measure(session, pick(""), IMAGE_SAMPLES),
+                "GET /users/{username}/card.svg": measure(session, pick("/card.svg"), IMAGE_SAMPLES),
+                "GET /users/{username}/card.svg?theme=dark": measure(
+                    session, pick("/card.svg?theme=dark"), IMAGE_SAMPLES
+                ),
+                "GET /users/{username}/badge.svg": measure(session, pick("/badge.svg"), IMAGE_SAMPLES),
+            }
+    finally:
+        server.stop()
+
+
 def statistics_met(results: dict[str, Any]) -> bool:
     rows = results["rows"]
+    cards = [row for name, row in results["images"].items() if "card.svg" in name]
     return (
         rows["all unchanged"]["rateLimitedPerParticipant"] <= UNCHANGED_TARGET
         and rows["each with one new day"]["rateLimitedPerParticipant"] <= CHANGED_TARGET
+        and all(row["maxItemsRead"] <= CARD_ITEMS_TARGET for row in cards)
     )
 
 
@@ -104,4 +138,11 @@ def statistics_table(results: dict[str, Any]) -> list[str]:
             f"{row['refreshSeconds']:>9.1f} "
             f"{speed if speed is not None else '-':>10}"
         )
+    lines += [
+        "",
+        f"{'a participant whose journey was read':<42} {'items read':>10} {'median ms':>9} {'p95 ms':>7}",
+        "-" * 71,
+    ]
+    for name, row in results["images"].items():
+        lines.append(f"{name:<42} {row['maxItemsRead']:>10} {row['medianMs']:>9.2f} {row['p95Ms']:>7.2f}")
     return lines

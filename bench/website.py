@@ -44,7 +44,8 @@ def _first_view(browser: Browser, url: str, ready: str) -> dict[str, Any]:
 
 
 def _api_calls(requests: list[Request], site: str) -> dict[str, Any]:
-    calls = [r for r in requests if r.url.startswith(f"{site}/api/")]
+    """The page's data requests to the API (its images, such as a profile's progress card, are not)."""
+    calls = [r for r in requests if r.url.startswith(f"{site}/api/") and r.resource_type in ("fetch", "xhr")]
     started = [r.timing["startTime"] for r in calls]
     finished = [r.timing["startTime"] + r.timing["responseEnd"] for r in calls if r.timing["responseEnd"] > 0]
     repeated = [url for url, count in Counter(r.url for r in calls).items() if count > 1]

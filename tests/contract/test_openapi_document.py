@@ -50,6 +50,9 @@ def test_every_operation_is_documented_with_its_errors(path: str, method: str, o
     errors = {status: response for status, response in responses.items() if status >= "400"}
     assert "400" in errors
     for status, response in errors.items():
+        if path.endswith(".svg"):  # an embedded image cannot show a problem document: errors are images
+            assert response["content"]["image/svg+xml"]["schema"] == {"type": "string"}, status
+            continue
         assert response["content"]["application/problem+json"]["schema"] == PROBLEM, status
     signed_in = "security" in operation
     assert signed_in == ("401" in errors)

@@ -39,6 +39,9 @@ def test_a_small_bench_meets_its_targets():
     assert refreshes["each with one new day"]["rateLimitedPerParticipant"] <= 3
     assert refreshes["each with one new day"]["outcomes"].get("changed", 0) >= 1
     assert results["statistics"]["topScore"] > 0  # the leaderboard holds scores read from journeys
+    images = results["statistics"]["images"]
+    assert images["GET /users/{username}/card.svg"]["maxItemsRead"] <= 2
+    assert images["GET /users/{username}/badge.svg"]["maxItemsRead"] <= 1
     website = results["website"]
     assert website_met(website)
     assert website["pages"]["/"]["apiRequests"] == 4  # leaderboard, newest people, articles, tags

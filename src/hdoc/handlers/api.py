@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextvars
 import functools
+import json
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -160,11 +161,23 @@ def _bug(error: Exception) -> Response[str]:
     )
 
 
-def _register_problems(app: APIGatewayRestResolver) -> None:
+# How a function whose routes answer images (paths ending in .svg) answers a request it cannot read:
+# an image saying so, with this status and detail, because an embedded image cannot show a problem.
+ImageRefusal = Callable[[HTTPStatus, str], Response[str]]
+
+
+def _register_problems(app: APIGatewayRestResolver, refuse_image: ImageRefusal | None = None) -> None:
     """Every error raised below a route becomes its problem document here."""
     for error_type, status, kind in PLAIN_PROBLEMS:
         app.exception_handler(error_type)(_plain(status, kind))
-    app.exception_handler(RequestValidationError)(validation_problem)
+
+    def invalid(error: RequestValidationError) -> Response[str]:
+        answer = validation_problem(error)
+        if refuse_image is not None and app.current_event.path.endswith(".svg"):
+            return refuse_image(HTTPStatus.BAD_REQUEST, json.loads(str(answer.body))["detail"])
+        return answer
+
+    app.exception_handler(RequestValidationError)(invalid)
     app.exception_handler(InvalidParameterError)(_invalid_parameter)
     app.exception_handler(UnauthorizedError)(_unauthorized)
     app.exception_handler(TooManyRequestsError)(_too_many)
@@ -173,6 +186,8 @@ def _register_problems(app: APIGatewayRestResolver) -> None:
 
     def no_route(_: RouteNotFoundError) -> Response[str]:
         event = app.current_event
+        if refuse_image is not None and event.path.endswith(".svg"):
+            return refuse_image(HTTPStatus.NOT_FOUND, "There is no such image: check the address.")
         return problem(
             HTTPStatus.NOT_FOUND,
             "no-such-route",
@@ -196,12 +211,13 @@ def cors_config() -> CORSConfig | None:
     )
 
 
-def build_resolver(*routers: Router) -> APIGatewayRestResolver:
-    """A validating REST resolver serving `routers`, with problem documents for every error."""
+def build_resolver(*routers: Router, refuse_image: ImageRefusal | None = None) -> APIGatewayRestResolver:
+    """A validating REST resolver serving `routers`, with problem documents for every error (images,
+    made by `refuse_image`, for the requests to an image it cannot read)."""
     app = APIGatewayRestResolver(enable_validation=True, cors=cors_config())
     for router in routers:
         app.include_router(router)
-    _register_problems(app)
+    _register_problems(app, refuse_image)
     return app
 
 

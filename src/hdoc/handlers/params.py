@@ -21,6 +21,14 @@ UsernamePath = Annotated[
     ),
 ]
 
+# An embedded image's parameters are checked by the route, which answers a mistake with an image.
+ImageUsername = Annotated[str, Path(description="GitHub username, in any case")]
+CardTheme = Annotated[str | None, Query(description="light (the default) or dark")]
+CardHide = Annotated[
+    str | None,
+    Query(description="parts to leave out, comma-separated: name, days, current, longest, score, hashtag"),
+]
+
 PARAMETER_RULES = {
     "username": USERNAME_RULE,
     "githubUsername": USERNAME_RULE,

@@ -1,6 +1,7 @@
 // "/u/{username}": a participant, their numbers, every day of their journey, and their articles.
 import { h, append, formatNumber, formatTime, formatDate, time, plural } from "../dom.js";
 import { get, enc, query } from "../api.js";
+import { config } from "../config.js";
 import { avatar, articleCard, emptyNote, rulesLink, streakText, verifiedMark } from "../components.js";
 import { openGraph } from "../app.js";
 
@@ -95,6 +96,37 @@ function journeyStatus(journey) {
   );
 }
 
+function copyLine(id, label, text) {
+  const field = h("input", { id, value: text, readonly: true, spellcheck: "false", on: { focus: (event) => event.target.select() } });
+  const button = h("button", { type: "button", class: "secondary" }, "Copy");
+  button.addEventListener("click", async () => {
+    field.select();
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Press Ctrl+C";
+    }
+  });
+  return h("div", { class: "field copy-line" }, h("label", { for: id }, label), h("div", { class: "row" }, field, button));
+}
+
+/** The images a participant embeds in their README, and the Markdown lines to paste. */
+function progressImages(participant) {
+  const images = new URL(`${config().apiBaseUrl}/users/${enc(participant.id)}`, location.href).href;
+  const page = new URL(`/u/${enc(participant.id)}`, location.href).href;
+  return h(
+    "section",
+    { "aria-labelledby": "share" },
+    h("h2", { id: "share" }, "Progress card for a README"),
+    h("p", {}, "Paste a line into your journey's README or your GitHub profile: the image stays current by itself. Add ", h("code", {}, "?theme=dark"), " to the card's address for the dark theme."),
+    h("img", { class: "progress-card", src: `${images}/card.svg`, alt: `${participant.name}'s #100DaysOfCloud progress card`, width: 495, height: 195, loading: "lazy" }),
+    copyLine("card-markdown", "Card (Markdown)", `[![My #100DaysOfCloud](${images}/card.svg)](${page})`),
+    h("img", { class: "progress-badge", src: `${images}/badge.svg`, alt: `${participant.name}'s #100DaysOfCloud badge`, height: 20, loading: "lazy" }),
+    copyLine("badge-markdown", "Badge (Markdown)", `[![#100DaysOfCloud](${images}/badge.svg)](${page})`),
+  );
+}
+
 export default async function profile(view, { params: [username], title, signal }) {
   const [participant, journey, articles] = await Promise.all([
     get(`/users/${enc(username)}`, { signal }),
@@ -146,6 +178,7 @@ export default async function profile(view, { params: [username], title, signal 
     report
       ? h("section", { "aria-labelledby": "score" }, h("h2", { id: "score" }, "Score breakdown"), breakdownTable(report))
       : null,
+    progressImages(participant),
     h(
       "section",
       { "aria-labelledby": "articles" },
