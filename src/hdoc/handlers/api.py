@@ -31,6 +31,7 @@ from hdoc.errors import (
     UnauthorizedError,
     UpstreamError,
 )
+from hdoc.handlers.caching import with_cache_headers
 from hdoc.handlers.params import PARAMETER_RULES
 from hdoc.models.problem import PROBLEM_CONTENT_TYPE, InvalidParam, Problem, problem_of
 from hdoc.observability import logger
@@ -316,7 +317,7 @@ def lambda_handler_for(
         _current_event.set(event)
         early = _early_problem(event, max_body_bytes)
         if early is not None:
-            return early
-        return resolver().resolve(event, context)
+            return with_cache_headers(event, early)
+        return with_cache_headers(event, resolver().resolve(event, context))
 
     return _traced(lambda_handler) if traced else lambda_handler

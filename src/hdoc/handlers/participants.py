@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from hdoc.handlers.api import (
     build_resolver,
-    current_event,
     documented_responses,
     lambda_handler_for,
 )
@@ -100,16 +99,8 @@ def _image_responses(what: str) -> dict[int, Any]:
 
 
 def _image(image: cards.Image) -> Response[str]:
-    headers = (current_event().get("headers") or {}).items()
-    if_none_match = next((value for name, value in headers if name.lower() == "if-none-match"), None)
-    if image.status == 200 and image.unchanged_for(if_none_match):
-        return Response(status_code=304, body="", headers=image.headers())
-    return Response(
-        status_code=image.status,
-        content_type=cards.IMAGE_CONTENT_TYPE,
-        body=image.svg,
-        headers=image.headers(),
-    )
+    """An SVG answer (its caching, ETag and 304 come with every answer: handlers/caching.py)."""
+    return Response(status_code=image.status, content_type=cards.IMAGE_CONTENT_TYPE, body=image.svg)
 
 
 @router.get(

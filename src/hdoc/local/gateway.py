@@ -108,12 +108,13 @@ def link_local_github(runtime: LocalRuntime, id_token: str, login: str) -> None:
 def problem_response(
     status: HTTPStatus, kind: str, detail: str, headers: dict[str, str] | None = None
 ) -> Response:
-    """A problem the gateway answers itself, of one of the kinds API Gateway's responses have."""
+    """A problem the gateway answers itself, of one of the kinds API Gateway's responses have (which,
+    as the template's GatewayResponses say, no cache keeps)."""
     body = problem_of(status.value, status.phrase, kind, detail)
     return Response(
         body.model_dump_json(exclude_none=True),
         status=status.value,
-        headers=headers,
+        headers={"Cache-Control": "private, no-store", **(headers or {})},
         content_type=PROBLEM_CONTENT_TYPE,
     )
 

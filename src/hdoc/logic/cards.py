@@ -2,13 +2,12 @@
 image answer (errors are images too: an embedded image cannot show a problem document).
 
 A card reads two items (the participant, and their journey's statistics for the streaks' dates), a
-badge one; neither ever asks GitHub. Images are cached as GitHub's image proxy expects: public for an
-hour, with an ETag, so an unchanged card is a 304.
+badge one; neither ever asks GitHub. Images are cached as GitHub's image proxy expects (public for an
+hour, with an ETag, so an unchanged card is a 304): handlers/caching.py says so for every answer.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from hdoc.dal.statistics import StatisticsTable
@@ -27,31 +26,14 @@ from hdoc.models.usernames import is_valid_username, username_key
 
 PARTS = ("name", "days", "current", "longest", "score", "hashtag")
 IMAGE_CONTENT_TYPE = "image/svg+xml; charset=utf-8"
-FRESH_FOR = 3600  # seconds: a stale card is fine, a slow one is not
-MISSING_FOR = 300  # an unknown participant may sign up soon
 
 
 @dataclass(frozen=True)
 class Image:
-    """An SVG answer: its status, body and caching headers."""
+    """An SVG answer: its status and body."""
 
     status: int
     svg: str
-    max_age: int
-
-    @property
-    def etag(self) -> str:
-        return '"' + hashlib.sha256(self.svg.encode("utf-8")).hexdigest()[:32] + '"'
-
-    def headers(self) -> dict[str, str]:
-        return {"Cache-Control": f"public, max-age={self.max_age}", "ETag": self.etag}
-
-    def unchanged_for(self, if_none_match: str | None) -> bool:
-        """Whether the client's `If-None-Match` names this image (weak or strong, or `*`)."""
-        if not if_none_match:
-            return False
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or self.etag in tags
 
 
 class CardOptionsError(ValueError):
@@ -86,13 +68,11 @@ def card(
     try:
         theme_name, hidden = card_options(theme, hide)
     except CardOptionsError as error:
-        return Image(
-            400, render_error_card("Card options not understood", str(error), THEMES["light"]), FRESH_FOR
-        )
+        return Image(400, render_error_card("Card options not understood", str(error), THEMES["light"]))
     colours = THEMES[theme_name]
     record = users.get(username_key(username)) if is_valid_username(username) else None
     if record is None:
-        return Image(404, render_error_card("No such participant", _unknown(username), colours), MISSING_FOR)
+        return Image(404, render_error_card("No such participant", _unknown(username), colours))
     participant = record.participant
     stored = statistics.get(record.pk)
     streaks = stored.report.streaks if stored is not None and stored.report is not None else None
@@ -103,21 +83,21 @@ def card(
         longest=_streak(participant.longest_streak, streaks.longest if streaks else None),
         score=participant.score,
     )
-    return Image(200, render_card(data, colours, hidden), FRESH_FOR)
+    return Image(200, render_card(data, colours, hidden))
 
 
 def badge(users: UsersTable, username: str) -> Image:
     """The participant's one-line badge: day N/100, not started, or done (or not found)."""
     record = users.get(username_key(username)) if is_valid_username(username) else None
     if record is None:
-        return Image(404, render_badge("not found", "#cf222e"), MISSING_FOR)
-    return Image(200, render_badge(*badge_value(record.participant.days_completed)), FRESH_FOR)
+        return Image(404, render_badge("not found", "#cf222e"))
+    return Image(200, render_badge(*badge_value(record.participant.days_completed)))
 
 
 def refused(status: int, detail: str) -> Image:
     """A request for an image that could not be read at all (parameters, or not a route)."""
     headline = "Card options not understood" if status == 400 else "No such image"
-    return Image(status, render_error_card(headline, detail, THEMES["light"]), MISSING_FOR)
+    return Image(status, render_error_card(headline, detail, THEMES["light"]))
 
 
 def _unknown(username: str) -> str:
