@@ -9,7 +9,9 @@ import logging
 import re
 import threading
 import time
+import tracemalloc
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +65,12 @@ class LocalContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+@dataclass(frozen=True)
+class Invocation:
+    duration_ms: float
+    peak_bytes: int | None  # allocated at the most during the invocation, when traced
+
+
 @dataclass
 class LocalFunction:
     """A Lambda function declared in a template."""
@@ -77,6 +85,10 @@ class LocalFunction:
     # One warm container per function: Lambda never runs two events at once in one container, and
     # handlers (Powertools routers among them) keep per-request state in module objects.
     _container: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # What each recent invocation took: the handler's own time, and (while tracemalloc traces, as
+    # `make bench` has it) the most memory it allocated beyond what was held before it ran.
+    invocations: int = 0
+    recent: deque[Invocation] = field(default_factory=lambda: deque(maxlen=10_000), repr=False)
 
     @property
     def arn(self) -> str:
@@ -94,9 +106,18 @@ class LocalFunction:
         context = LocalContext(self)
         with self._container:
             token = _invoked.set(context)
+            self.invocations += 1
+            tracing = tracemalloc.is_tracing()
+            if tracing:
+                tracemalloc.reset_peak()
+                held = tracemalloc.get_traced_memory()[0]
+            started = time.perf_counter()
             try:
                 return self.entry_point()(event, context)
             finally:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                peak = tracemalloc.get_traced_memory()[1] - held if tracing else None
+                self.recent.append(Invocation(elapsed_ms, peak))
                 _invoked.reset(token)
 
 

@@ -3,7 +3,8 @@
 What CloudFront does in AWS (frontend/template.yaml), this server does on a laptop: it serves the
 site's files with the stack's security headers (the same Content-Security-Policy), answers
 `index.html` for any path that is not a file (the single-page app's routes), and forwards `/api/*`
-to the API (here, the local gateway, in-process) so that the site and the API share one origin.
+to the API (here, the local gateway, in-process) so that the site and the API share one origin,
+through a cache that keeps public answers as CloudFront's does (edge_cache.py).
 `/config.json` says where the API and the sign-in are, as `hdoc site deploy` writes it in AWS.
 """
 
@@ -19,6 +20,7 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
 from hdoc.local.cfn import load_template
+from hdoc.local.edge_cache import EdgeCache
 from hdoc.maintenance.site import NO_CACHE, cache_control, content_type
 from hdoc.site_files import rules_markdown, rules_page, site_config
 
@@ -76,10 +78,12 @@ class LocalSite:
         self.web_root = web_root
         self.headers = headers or {}
         self.api: Any = None  # the API's WSGI application, attached once the runtime runs
+        self.edge: EdgeCache | None = None  # CloudFront's /api/* cache in front of it
         self.config: SiteConfig | None = None
 
     def attach(self, api: Any, config: SiteConfig) -> None:
-        self.api = api
+        self.edge = EdgeCache(api)
+        self.api = self.edge
         self.config = config
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:

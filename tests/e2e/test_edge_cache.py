@@ -1,0 +1,161 @@
+"""The local site's /api/* cache behaves as CloudFront's: a repeated public read runs no function, a
+signed-in one always does, and a new leaderboard shows once its s-maxage has passed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from hdoc.dal.users import UsersTable
+from hdoc.handlers.caching import PUBLIC_ROUTES
+from hdoc.local.edge_cache import EdgeCache, shared_ttl
+from hdoc.local.fake_github import FakeGitHub
+from hdoc.local.functions import LocalFunction
+from hdoc.local.gateway import ITEMS_READ_HEADER, LocalServer
+from hdoc.local.runtime import LocalRuntime
+from hdoc.local.site import LocalWebsite
+from hdoc.logic.refresh import execution_input
+from tests.conftest import make_participant
+from tests.fixtures.journeys import add_day, journey
+
+
+@dataclass
+class Clock:
+    now: float = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Edge:
+    site: str
+    runtime: LocalRuntime
+    github: FakeGitHub
+    cache: EdgeCache
+    clock: Clock
+
+    def participants_function(self) -> LocalFunction:
+        return next(f for f in self.runtime.functions if f.logical_id == "ParticipantsFunction")
+
+    def get(self, path: str, **headers: str) -> requests.Response:
+        return requests.get(f"{self.site}/api{path}", headers=headers, timeout=30)
+
+
+def _refresh(runtime: LocalRuntime) -> None:
+    ended = runtime.run_state_machine(execution_input(), timeout_seconds=300)
+    assert ended["status"] == "SUCCEEDED", ended
+    runtime.deliver_streams(rounds=20)
+
+
+@pytest.fixture(scope="module")
+def edge() -> Iterator[Edge]:
+    yesterday = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    with FakeGitHub() as github:
+        for name, days in (("Ada", 3), ("Bea", 5)):
+            start = yesterday - timedelta(days=days - 1)
+            github.add(journey(f"{name}/100DaysOfCloud", days, start=start)).created_at = start - timedelta(
+                days=9
+            )
+        site = LocalWebsite("127.0.0.1", 0)
+        runtime = LocalRuntime(
+            parameters={**site.parameters, "GitHubApiUrl": github.url},
+            github_token=github.token,
+            poll_streams=False,
+        ).start()
+        api = LocalServer(runtime, "127.0.0.1", 0).start()
+        try:
+            UsersTable(runtime.table_name("UsersTable")).put_many(
+                (make_participant(name), yesterday) for name in ("Ada", "Bea")
+            )
+            _refresh(runtime)
+            site.start(runtime, api.gateway, api.url)
+            cache = site.site.edge
+            assert cache is not None
+            clock = Clock()
+            cache.clock = clock
+            yield Edge(site.url, runtime, github, cache, clock)
+        finally:
+            site.server.stop()
+            api.stop()
+            runtime.stop()
+
+
+def test_a_repeated_public_read_is_a_hit_and_runs_no_function(edge):
+    edge.cache.clear()
+    function = edge.participants_function()
+    first = edge.get("/leaderboard?limit=5")
+    assert first.headers["X-Cache"] == "Miss from cloudfront"
+    ran = function.invocations
+
+    again = edge.get("/leaderboard?limit=5")
+
+    assert again.headers["X-Cache"] == "Hit from cloudfront"
+    assert function.invocations == ran
+    assert again.json() == first.json()
+    assert ITEMS_READ_HEADER not in again.headers  # nothing read DynamoDB
+    # Another query string is another entry
+    assert edge.get("/leaderboard?limit=6").headers["X-Cache"] == "Miss from cloudfront"
+    # A conditional request for the cached answer is answered 304 by the cache itself
+    revalidated = edge.get("/leaderboard?limit=5", **{"If-None-Match": first.headers["ETag"]})
+    assert (revalidated.status_code, revalidated.headers["X-Cache"]) == (304, "Hit from cloudfront")
+
+
+def test_a_request_with_authorization_is_never_a_hit_nor_kept(edge):
+    edge.cache.clear()
+    function = edge.participants_function()
+    for _ in range(2):
+        ran = function.invocations
+        answer = edge.get("/users/ada", Authorization="Bearer a-token")
+        assert answer.headers["X-Cache"] == "Miss from cloudfront"
+        assert function.invocations == ran + 1
+    # and the public entry it would have matched is still not there
+    assert edge.get("/users/ada").headers["X-Cache"] == "Miss from cloudfront"
+
+
+def test_signed_in_routes_are_never_kept(edge):
+    for _ in range(2):
+        answer = edge.get("/me", Authorization="Bearer not-a-real-token")
+        assert answer.status_code == 401
+        assert answer.headers["X-Cache"] == "Miss from cloudfront"
+    assert shared_ttl(answer.headers["Cache-Control"]) == 0
+
+
+def test_after_a_statistics_run_the_new_leaderboard_shows_once_its_s_maxage_passes(edge):
+    edge.cache.clear()
+    before = edge.get("/leaderboard?limit=5").json()
+    ada_before = next(item for item in before["items"] if item["id"] == "Ada")
+
+    add_day(edge.github.repositories["ada/100daysofcloud"], 4)
+    _refresh(edge.runtime)
+    edge.clock.now += PUBLIC_ROUTES["/leaderboard"].shared - 1
+
+    still = edge.get("/leaderboard?limit=5")
+    assert still.headers["X-Cache"] == "Hit from cloudfront"
+    assert next(item for item in still.json()["items"] if item["id"] == "Ada") == ada_before
+
+    edge.clock.now += 1
+    fresh = edge.get("/leaderboard?limit=5")
+    assert fresh.headers["X-Cache"] == "Miss from cloudfront"
+    ada_after = next(item for item in fresh.json()["items"] if item["id"] == "Ada")
+    assert ada_after["daysCompleted"] == ada_before["daysCompleted"] + 1
+    assert ada_after["score"] > ada_before["score"]
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("public, max-age=60, s-maxage=300, stale-while-revalidate=600", 300),
+        ("public, max-age=60", 60),
+        ("private, no-store", 0),
+        ("public, max-age=0", 0),
+        (None, 0),
+        ("public, s-maxage=999999", 86_400),
+    ],
+)
+def test_the_cache_keeps_an_answer_for_what_its_cache_control_allows(header, seconds):
+    assert shared_ttl(header) == seconds
