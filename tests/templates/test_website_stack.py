@@ -14,7 +14,6 @@ from tests.conftest import ROOT
 from tests.templates.conftest import resources
 
 WEBSITE = ROOT / "frontend" / "template.yaml"
-CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
 
@@ -24,12 +23,13 @@ def distribution() -> dict:
     ]
 
 
-def test_the_api_behaviour_caches_nothing_forwards_authorization_and_takes_every_method():
+def test_the_api_behaviour_keeps_public_reads_forwards_authorization_and_takes_every_method():
     condition, (behaviour,), _ = distribution()["CacheBehaviors"]["Fn::If"]
     assert condition == "HasApi"
     assert behaviour["PathPattern"] == "/api/*"
     assert behaviour["TargetOriginId"] == "api"
-    assert behaviour["CachePolicyId"] == CACHING_DISABLED
+    assert behaviour["CachePolicyId"] == {"Ref": "ApiCachePolicy"}
+    assert behaviour["Compress"] is True
     # The AllViewer origin request policies are the ones that may pass Authorization on
     assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
     assert set(behaviour["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
@@ -81,3 +81,19 @@ def test_api_gateways_own_errors_reach_a_page_on_another_origin_as_themselves():
         headers = response["ResponseParameters"]["Headers"]
         assert headers["Access-Control-Allow-Origin"] == "method.request.header.origin", name
         assert headers["Vary"] == "'Origin'", name
+
+
+def test_the_api_cache_policy_keys_on_path_and_query_and_lets_the_origin_decide():
+    policy = load_template(WEBSITE)["Resources"]["ApiCachePolicy"]
+    assert policy["Condition"] == "HasApi"
+    config = policy["Properties"]["CachePolicyConfig"]
+    # The API's Cache-Control decides: nothing kept that says nothing, nothing longer than a day
+    assert (config["MinTTL"], config["DefaultTTL"], config["MaxTTL"]) == (0, 0, 86400)
+    key = config["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
+    assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+    # No header but Authorization: anonymous readers share an entry per path and query; a request with
+    # Authorization never matches one (and the API answers it private, no-store, so it is never kept)
+    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["Authorization"]}
+    assert key["EnableAcceptEncodingGzip"] is True
+    assert key["EnableAcceptEncodingBrotli"] is True
