@@ -27,6 +27,7 @@ import requests
 
 from bench.cold_start import SAMPLES as IMPORT_SAMPLES
 from bench.cold_start import cold_start_table, cold_starts_met, measure_cold_starts
+from bench.cost import cost_per_million_views, cost_table, old_figures
 from bench.http import measure
 from bench.journeys import fetches_met, fetches_table, journeys_met, journeys_table, measure_journeys
 from bench.statistics import PARTICIPANTS, measure_statistics, statistics_met, statistics_table
@@ -66,10 +67,12 @@ def middle_cursor(session: requests.Session, url: str, limit: int, size: int) ->
 def old_leaderboard(runtime: LocalRuntime, table: str, samples: int, true_top: list[str]) -> dict[str, Any]:
     """The old backend's leaderboard: one Scan call of the whole table, sorted in memory."""
     client = runtime.client("dynamodb")
-    latencies, scanned, truncated, correct = [], 0, False, True
+    latencies, scanned, truncated, correct, units = [], 0, False, True, 0.0
     for _ in range(samples):
         started = time.perf_counter()
-        response = client.scan(TableName=table)
+        with runtime.measuring() as stats:
+            response = client.scan(TableName=table)
+        units = stats.read_units
         ranked = sorted(response["Items"], key=lambda item: -int(item.get("score", {"N": "0"})["N"]))
         latencies.append((time.perf_counter() - started) * 1000)
         scanned = response["ScannedCount"]
@@ -79,6 +82,7 @@ def old_leaderboard(runtime: LocalRuntime, table: str, samples: int, true_top: l
         "requests": samples,
         "medianMs": round(statistics.median(latencies), 2),
         "maxItemsRead": scanned,
+        "readUnits": units,
         "partial": truncated,
         "top10Correct": correct,
     }
@@ -314,6 +318,7 @@ def run(
         logger.setLevel("WARNING")
         try:
             results["website"] = measure_website(website_samples)
+            results["cost"] = results["website"].pop("cost")
         finally:
             logger.setLevel(level)
     everyone = list(demo_participants(max(sizes), seed=2026))
@@ -347,6 +352,8 @@ def run(
         finally:
             server.stop()
             logger.setLevel(level)
+    if "cost" in results:
+        results["costModel"] = cost_per_million_views(results["cost"], old_figures(results))
     return results
 
 
@@ -418,6 +425,8 @@ def table(results: dict[str, Any]) -> str:
         lines += statistics_table(results["statistics"])
     if results.get("website"):
         lines += ["", website_table(results["website"])]
+    if results.get("costModel"):
+        lines += cost_table(results["cost"], results["costModel"], old_figures(results))
     lines += cold_start_table(results["coldStarts"])
     return "\n".join(lines)
 

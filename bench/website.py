@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Browser, Request, sync_playwright
 from tests.browser.conftest import CHROMIUM_ARGS, open_context, running_website, system_chromium
 
+from bench.cost import measure_cost_figures
+
 BUDGET_BYTES = 60 * 1024
 AVATAR_HOSTS = {"github.com", "avatars.githubusercontent.com"}
 CODE_TYPES = {"document", "stylesheet", "script"}
@@ -58,6 +60,8 @@ def _api_calls(requests: list[Request], site: str) -> dict[str, Any]:
 
 
 def measure_website(samples: int) -> dict[str, Any]:
+    """First views and each page's API requests in Chromium, and (`cost`) what each public request of
+    the pages costs the API, measured on the same demo."""
     with running_website() as website, sync_playwright() as playwright:
         executable = system_chromium()
         browser = playwright.chromium.launch(
@@ -96,6 +100,7 @@ def measure_website(samples: int) -> dict[str, Any]:
             view = _first_view(browser, f"{website.url}{path}", ready)
             results["pages"][name] = _api_calls(view["requests"], website.url)
         browser.close()
+        results["cost"] = measure_cost_figures(website)
     return results
 
 

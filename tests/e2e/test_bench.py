@@ -48,5 +48,12 @@ def test_a_small_bench_meets_its_targets():
     assert website["pages"]["/u/{username}"]["apiRequests"] == 3  # participant, journey, articles
     assert all(0 < view["codeBytes"] < 60 * 1024 for view in website["firstViews"].values())
     assert "HTML+CSS+JS" in table(results)
+    # What a page view costs, from the measured requests, at each hit ratio, beside the old backend
+    for page in ("home page", "a profile", "the leaderboard"):
+        costs = results["costModel"]["pages"][page]
+        assert 0 < costs["99%"] < costs["90%"] < costs["0%"]
+        assert costs["old"] > 0  # (at this small a table the old Scan is cheap; make bench measures 10,000)
+    assert all(row["readUnits"] > 0 and row["gzipBytes"] > 0 for row in results["cost"]["requests"].values())
+    assert "$ per 1 million page views" in table(results)
     assert set(results["coldStarts"]) >= {"ParticipantsFunction", "ArticlesFunction"}
     assert all(row["medianMs"] > 0 and row["modules"] > 100 for row in results["coldStarts"].values())

@@ -29,6 +29,7 @@ log = logging.getLogger("hdoc-local")
 
 # Local-only diagnostics, never part of the API: what a request cost in DynamoDB.
 ITEMS_READ_HEADER = "X-Hdoc-Items-Read"
+READ_UNITS_HEADER = "X-Hdoc-Read-Units"
 ITEMS_WRITTEN_HEADER = "X-Hdoc-Items-Written"
 CALLS_HEADER = "X-Hdoc-Dynamodb-Calls"
 RESOURCES_PATH = "/_local/resources"
@@ -150,6 +151,7 @@ class LocalGateway:
         with self.runtime.measuring() as stats:
             response = self.respond(request)
         response.headers[ITEMS_READ_HEADER] = str(stats.items_read)
+        response.headers[READ_UNITS_HEADER] = f"{stats.read_units:g}"
         response.headers[ITEMS_WRITTEN_HEADER] = str(stats.items_written)
         response.headers[CALLS_HEADER] = ",".join(stats.calls)
         elapsed_ms = (time.perf_counter() - started) * 1000
