@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Tag
 from hdoc import __version__
 from hdoc.handlers import accounts, articles, participants
 from hdoc.handlers.api import build_resolver, lambda_handler_for
+from hdoc.handlers.caching import PUBLIC_ROUTES
 
 # Every router of the API; a new one is added here to appear in the document.
 API_ROUTERS: tuple[Router, ...] = (participants.router, accounts.router, articles.router)
@@ -109,6 +110,15 @@ def openapi_json() -> str:
                         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
                     },
                 }
+    for path, freshness in PUBLIC_ROUTES.items():
+        # Public reads may be kept (handlers/caching.py): an If-None-Match naming the current ETag is a 304.
+        if path not in document["paths"]:
+            continue  # the document itself is not in the document
+        get = document["paths"][path]["get"]
+        get["description"] = f"{get.get('description', '')} Cache-Control: {freshness.header}; with an ETag."
+        get["responses"].setdefault(
+            "304", {"description": "Not Modified: the ETag in If-None-Match is still the current one"}
+        )
     _prune_schemas(document)
     return json.dumps(document, indent=2)
 

@@ -8,11 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from hdoc.handlers.api import (
-    build_resolver,
-    documented_responses,
-    lambda_handler_for,
-)
+from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
 from hdoc.handlers.params import CardHide, CardTheme, Cursor, ImageUsername, Limit
 from hdoc.handlers.params import UsernamePath as Username
 from hdoc.handlers.tables import cursor_keys, statistics_table, users_table
