@@ -20,9 +20,9 @@ NEVER = (
 )
 GITHUB = ("hdoc.sources.github", "hdoc.sources.github_oauth", "hdoc.sources.git", "dulwich")
 MARKDOWN = ("markdown_it", "nh3", "hdoc.logic.markdown")
-# The parser a write runs: the articles function loads it when it first renders an article, not to
-# answer a read.
-RENDERER = ("markdown_it", "nh3")
+# What only a write runs (the Markdown parser and sanitizer, slugs, ids): the articles function loads
+# them when it first writes an article, not to answer a read.
+RENDERER = ("markdown_it", "nh3", "slugify", "ulid")
 # The X-Ray SDK (tracing only where several AWS calls make a request; Lambda traces every invocation).
 # (Powertools loads its metrics module with the package, whichever utility a function imports.)
 TRACING = ("aws_xray_sdk",)

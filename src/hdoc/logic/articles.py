@@ -7,8 +7,6 @@ import re
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
-from slugify import slugify
-from ulid import ULID
 
 from hdoc.dal.articles import (
     CLOUD_KEY_PATTERN,
@@ -46,6 +44,10 @@ def reading_time_minutes(markdown: str) -> int:
 
 
 def slug_for(title: str) -> str:
+    # Imported here, with the id maker below: only writes make slugs and ids, and the function's
+    # reads (most of its cold starts) should not load them.
+    from slugify import slugify
+
     return slugify(title, max_length=80, word_boundary=True) or "article"
 
 
@@ -86,6 +88,8 @@ def create(
     if author_key != username_key(username):
         raise ForbiddenError(f"You can only post articles as yourself ({author}), not as {username}.")
     quotas.spend(users, caller.sub, quotas.ARTICLES_PER_DAY)
+    from ulid import ULID  # a write's alone, as slugify is (slug_for)
+
     now = datetime.now(UTC)
     article = _article(str(ULID()), author, request, now, now)
     articles.create(StoredArticle(article, author_key, feed_key(article)))
