@@ -23,6 +23,7 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from hdoc.local.demo import demo_github, github_oauth_app, seed_demo
+from hdoc.local.edge_cache import EdgeCache
 from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.local.site import LocalWebsite
@@ -65,6 +66,7 @@ class Website:
     url: str
     api_url: str
     runtime: LocalRuntime
+    edge: EdgeCache | None = None  # the site server's CloudFront-like cache of /api/*
 
     def api(self, path: str, **params: Any) -> Any:
         answer = requests.get(f"{self.api_url}{path}", params=params, timeout=30)
@@ -90,6 +92,17 @@ def website() -> Iterator[Website]:
         yield running
 
 
+@pytest.fixture(autouse=True)
+def cold_edge(request: pytest.FixtureRequest) -> None:
+    """Each test starts with the site's /api cache empty, as if its reader came to a cold edge: the
+    tests are about pages, and what one test changed must not stay hidden from the next for a minute
+    behind an answer cached before it (tests/e2e/test_edge_cache.py is about the cache)."""
+    if "website" in request.fixturenames:
+        website = request.getfixturevalue("website")
+        if website.edge is not None:
+            website.edge.clear()
+
+
 @contextmanager
 def running_website() -> Iterator[Website]:
     """The demo (participants with journeys read by the statistics parser, articles) behind the site."""
@@ -102,7 +115,7 @@ def running_website() -> Iterator[Website]:
     try:
         seed_demo(runtime)
         site.start(runtime, api.gateway, api.url)
-        yield Website(url=site.url, api_url=api.url, runtime=runtime)
+        yield Website(url=site.url, api_url=api.url, runtime=runtime, edge=site.site.edge)
     finally:
         site.stop()
         api.stop()

@@ -25,6 +25,12 @@ export async function request(path, options = {}) {
     const token = await idToken({ renew: renewed });
     if (!token) throw new ApiError(401, { title: "Signed out", detail: "Your session has ended. Sign in again to go on." });
     sent.Authorization = `Bearer ${token}`;
+  } else if (method === "GET") {
+    // A signed-in reader reads past the edge cache (the API answers a request with Authorization
+    // "private, no-store", and CloudFront keys on it), so they see their own changes at once;
+    // readers who are not signed in share CloudFront's cached answers.
+    const token = await idToken().catch(() => null);
+    if (token) sent.Authorization = `Bearer ${token}`;
   }
   let response;
   try {
