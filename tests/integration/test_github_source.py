@@ -215,3 +215,11 @@ def test_a_clone_url_over_another_scheme_than_the_apis_is_not_fetched(github):
         source._clone_url({"clone_url": f"{github.url}/{REPO}.git"})  # http, where the API is https
     assert raised.value.status == "unavailable"
     assert client(github)._clone_url({"clone_url": f"{github.url}/{REPO}.git"}).endswith(".git")
+
+
+def test_a_repository_too_large_to_be_a_journey_is_not_fetched(github):
+    with pytest.raises(JourneyUnavailableError) as raised:
+        client(github, max_repository_kb=0).fetch_journey(REPO)
+    assert raised.value.status == "too-large"
+    assert "repository of its own" in raised.value.detail
+    assert github.requests["git"] == 0

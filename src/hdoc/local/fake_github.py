@@ -255,7 +255,9 @@ class FakeGitHub:
 
     def _repository_document(self, repository: FakeRepository) -> dict[str, Any]:
         created = repository.created_at
+        stored = sum(path.stat().st_size for path in repository.git_dir().rglob("*") if path.is_file())
         return {
+            "size": stored // 1024,  # KB, as GitHub gives it
             "full_name": repository.full_name,
             "created_at": None
             if created is None

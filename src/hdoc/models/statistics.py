@@ -19,7 +19,7 @@ STATUS_MEANINGS: dict[str, str] = {
     "not-found": "the repository does not exist or is private",
     "moved": "the repository was renamed or moved",
     "empty": "the repository has no commits",
-    "too-large": "the repository's history is too long for hdoc to read",
+    "too-large": "the repository is over 1 GB, or its history too long for hdoc to read",
     "truncated": "the repository had too many files for GitHub to list (an older reading)",
     "forbidden": "GitHub refused access to the repository",
     "unavailable": "GitHub did not answer; the next run tries again",

@@ -38,6 +38,7 @@ from hdoc.models.journey_source import Known
 from hdoc.sources.git import NotAJourney, read_history, read_snapshot
 
 DEFAULT_API_URL = "https://api.github.com"
+MAX_REPOSITORY_KB = 1024 * 1024  # GET /repos' `size` (KB): 1 GB, far beyond a journey's history
 # A secondary rate limit with no Retry-After: GitHub asks to wait at least a minute.
 DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=1)
 
@@ -90,6 +91,7 @@ class GitHubClient:
         api_url: str = DEFAULT_API_URL,
         *,
         attempts: int = 3,
+        max_repository_kb: int = MAX_REPOSITORY_KB,
         backoff_seconds: float = 0.5,
         timeout_seconds: float = 10.0,
         sleep: Callable[[float], None] = time.sleep,
@@ -98,6 +100,7 @@ class GitHubClient:
         self.api_url = api_url.rstrip("/")
         self._token = token
         self._attempts = max(1, attempts)
+        self._max_repository_kb = max_repository_kb
         self._backoff = backoff_seconds
         self._sleep = sleep
         self._clock = clock
@@ -206,6 +209,14 @@ class GitHubClient:
         about_answer = self.get(f"/repos/{owner}/{name}")
         self._raise_for_status(about_answer, repo)
         about = about_answer.json()
+        if int(about.get("size") or 0) > self._max_repository_kb:
+            # GitHub's size counts every object; even without images, a repository this large is not
+            # a journey of its own, and its history would not fit in the function's memory.
+            raise JourneyUnavailableError(
+                "too-large",
+                f"The repository is over {self._max_repository_kb // 1024:,} MB: keep the journey in a "
+                "repository of its own.",
+            )
         clone_url = self._clone_url(about)
         store = MemoryRepo()
         self._fetch(clone_url, store, [head], filter_spec=b"blob:none")
