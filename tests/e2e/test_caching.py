@@ -31,7 +31,7 @@ def get(api, path: str, **headers: str) -> requests.Response:
 
 
 def test_every_public_route_is_measured_here():
-    # /articles/{article_id} is checked with the articles (it needs one); the rest here
+    # /articles/{article_id} needs an article: the last test publishes one; the rest here
     assert set(PUBLIC_REQUESTS) | {"/articles/{article_id}"} == set(PUBLIC_ROUTES)
 
 
@@ -80,3 +80,21 @@ def test_signed_in_answers_are_never_kept_errors_included(accounts_api):
     ]:
         answer = call(accounts_api, method, path, bearer)
         assert answer.headers["Cache-Control"] == PRIVATE, (method, path, answer.status_code)
+
+
+def test_an_article_is_a_public_read_too_and_writing_one_is_private(accounts_api):
+    from tests.e2e.test_articles import participant, publish
+
+    bearer, name = participant(accounts_api)
+    published = publish(accounts_api, bearer, name, ["caching"])
+    assert published.status_code == 201
+    assert published.headers["Cache-Control"] == PRIVATE
+    path = f"/articles/{published.json()['id']}"
+
+    answer = get(accounts_api, path)
+    assert answer.headers["Cache-Control"] == PUBLIC_ROUTES["/articles/{article_id}"].header
+    again = get(accounts_api, path, **{"If-None-Match": answer.headers["ETag"]})
+    assert (again.status_code, again.content) == (304, b"")
+    assert get(accounts_api, "/articles/01ARZ3NDEKTSV4RRFFQ69G5FAV").headers["Cache-Control"] == (
+        PUBLIC_ERRORS[404].header
+    )
