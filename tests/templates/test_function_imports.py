@@ -23,6 +23,8 @@ MARKDOWN = ("markdown_it", "nh3", "hdoc.logic.markdown")
 # What only a write runs (the Markdown parser and sanitizer, slugs, ids): the articles function loads
 # them when it first writes an article, not to answer a read.
 RENDERER = ("markdown_it", "nh3", "slugify", "ulid")
+# Writing articles (ArticleWritesFunction's): who the author is, the quotas, the USERS table.
+WRITER = ("hdoc.logic.article_writes", "hdoc.logic.quotas", "hdoc.dal.users", "hdoc.handlers.article_writes")
 # The X-Ray SDK (tracing only where several AWS calls make a request; Lambda traces every invocation).
 # (Powertools loads its metrics module with the package, whichever utility a function imports.)
 TRACING = ("aws_xray_sdk",)
@@ -35,7 +37,12 @@ NOT_ITS_JOB = {
     + MARKDOWN
     + TRACING
     + ("hdoc.dal.articles", "hdoc.models.export", "hdoc.models.account_api"),
-    "ArticlesFunction": GITHUB + RENDERER + TRACING + ("hdoc.dal.statistics", "hdoc.journeys.report"),
+    "ArticlesFunction": GITHUB
+    + RENDERER
+    + TRACING
+    + WRITER
+    + ("hdoc.dal.statistics", "hdoc.journeys.report"),
+    "ArticleWritesFunction": GITHUB + TRACING + ("hdoc.dal.statistics", "hdoc.journeys.report"),
     "AccountsFunction": MARKDOWN,
     "ApiDocsFunction": (),
     "PostConfirmationFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles",),

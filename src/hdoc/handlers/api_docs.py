@@ -10,12 +10,17 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Tag
 
 from hdoc import __version__
-from hdoc.handlers import accounts, articles, participants
+from hdoc.handlers import accounts, article_writes, articles, participants
 from hdoc.handlers.api import build_resolver, lambda_handler_for
 from hdoc.handlers.caching import PUBLIC_ROUTES
 
 # Every router of the API; a new one is added here to appear in the document.
-API_ROUTERS: tuple[Router, ...] = (participants.router, accounts.router, articles.router)
+API_ROUTERS: tuple[Router, ...] = (
+    participants.router,
+    accounts.router,
+    articles.router,
+    article_writes.router,
+)
 
 DESCRIPTION = (
     "The #100DaysOfCloud community website's API: participants, their progress and the leaderboard. "

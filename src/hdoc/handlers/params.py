@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from hdoc.logic.cursors import CURSOR_RULE, MAX_CURSOR_LENGTH
 from hdoc.models import profile_fields as profiles
-from hdoc.models.article_rules import BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
+from hdoc.models.article_rules import ARTICLE_ID_PATTERN, BODY_MAX_BYTES, TAG_RULE, TAGS_RULE
 from hdoc.models.usernames import USERNAME_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULE
 
 UsernamePath = Annotated[
@@ -20,6 +20,8 @@ UsernamePath = Annotated[
         description="GitHub username, in any case",
     ),
 ]
+
+ArticleId = Annotated[str, Path(pattern=ARTICLE_ID_PATTERN, description="The article's id (a ULID)")]
 
 # An embedded image's parameters are checked by the route, which answers a mistake with an image.
 ImageUsername = Annotated[str, Path(description="GitHub username, in any case")]

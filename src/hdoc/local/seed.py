@@ -242,7 +242,7 @@ def demo_articles(
     from ulid import ULID
 
     from hdoc.dal.articles import StoredArticle, feed_key
-    from hdoc.logic.articles import reading_time_minutes, slug_for
+    from hdoc.logic.article_writes import reading_time_minutes, slug_for
     from hdoc.models.article import Article
 
     rng = random.Random(seed)

@@ -1,0 +1,112 @@
+"""Community articles, written: publishing, editing and deleting them (signed in, the author or an
+admin), with the Markdown rendered once, when written."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+
+from slugify import slugify
+from ulid import ULID
+
+from hdoc.dal.articles import ArticlesTable, StoredArticle, feed_key
+from hdoc.dal.users import UsersTable
+from hdoc.errors import ForbiddenError
+from hdoc.logic import quotas
+from hdoc.logic.articles import get
+from hdoc.logic.markdown import render_markdown
+from hdoc.models.article import Article, ArticleRequest
+from hdoc.models.caller import Caller
+from hdoc.models.usernames import username_key
+from hdoc.observability import logger
+
+WORDS_PER_MINUTE = 200
+_WORD = re.compile(r"\w+")
+
+
+def reading_time_minutes(markdown: str) -> int:
+    """Minutes to read at 200 words a minute, at least one."""
+    return max(1, math.ceil(len(_WORD.findall(markdown)) / WORDS_PER_MINUTE))
+
+
+def slug_for(title: str) -> str:
+    return slugify(title, max_length=80, word_boundary=True) or "article"
+
+
+def _owned_author(users: UsersTable, caller: Caller) -> tuple[str, str]:
+    """The caller's participant (key, username as typed); ForbiddenError when they have none."""
+    account = users.get_account(caller.sub)
+    record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
+    if record is None:
+        raise ForbiddenError("Only participants write articles: complete signup with POST /signup first.")
+    return username_key(record.profile.id), record.profile.id
+
+
+def _article(
+    article_id: str, author: str, request: ArticleRequest, created: datetime, now: datetime
+) -> Article:
+    return Article(
+        id=article_id,
+        slug=slug_for(request.title),
+        title=request.title,
+        description=request.description,
+        body=request.body,
+        body_html=render_markdown(request.body),
+        tags=request.tags,
+        cover_image=request.cover_image,
+        canonical_url=request.canonical_url,
+        author=author,
+        created_at=created,
+        updated_at=now,
+        reading_time_minutes=reading_time_minutes(request.body),
+    )
+
+
+def create(
+    users: UsersTable, articles: ArticlesTable, caller: Caller, username: str, request: ArticleRequest
+) -> Article:
+    """Publish an article as `username`, who must be the caller's own participant (admins too)."""
+    author_key, author = _owned_author(users, caller)
+    if author_key != username_key(username):
+        raise ForbiddenError(f"You can only post articles as yourself ({author}), not as {username}.")
+    quotas.spend(users, caller.sub, quotas.ARTICLES_PER_DAY)
+    now = datetime.now(UTC)
+    article = _article(str(ULID()), author, request, now, now)
+    articles.create(StoredArticle(article, author_key, feed_key(article)))
+    return article
+
+
+def update(
+    users: UsersTable, articles: ArticlesTable, caller: Caller, article_id: str, request: ArticleRequest
+) -> Article:
+    """Replace an article's content; only its author may."""
+    stored = get(articles, article_id)
+    author_key, _ = _owned_author(users, caller)
+    if stored.author_key != author_key:
+        raise ForbiddenError("Only the author can edit this article.")
+    old = stored.article
+    article = _article(old.id, old.author, request, old.created_at, datetime.now(UTC))
+    articles.replace(stored, StoredArticle(article, author_key, stored.feed_key))
+    return article
+
+
+def delete(users: UsersTable, articles: ArticlesTable, caller: Caller, article_id: str) -> None:
+    """Delete an article: its author, or an admin, may."""
+    stored = get(articles, article_id)
+    if not caller.is_admin:
+        author_key, _ = _owned_author(users, caller)
+        if stored.author_key != author_key:
+            raise ForbiddenError("Only the author or an admin can delete this article.")
+    articles.delete(stored)
+    if caller.is_admin:  # who deleted what, and when (the log line's time), for the audit
+        logger.info(
+            "article deleted by an admin",
+            extra={
+                "articleId": stored.article.id,
+                "author": stored.article.author,
+                "title": stored.article.title,
+                "deletedBy": caller.sub,
+                "deletedByEmail": caller.email,
+            },
+        )
