@@ -16,9 +16,8 @@ from hdoc.dal.users import UsersTable
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.local.gateway import LocalServer
 from hdoc.local.runtime import LocalRuntime
-from hdoc.logic.refresh import execution_input
 from tests.conftest import TEMPLATE, LocalApi, make_participant
-from tests.fixtures.journeys import add_day, journey
+from tests.fixtures.journeys import add_day, recent_journey, refresh_everyone
 
 SVG = "{http://www.w3.org/2000/svg}"
 YESTERDAY = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=1)
@@ -26,20 +25,11 @@ YESTERDAY = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
 JOURNEYS = {"Nia": (0, None), "Oto": (5, None), "Pia": (6, 3), "Quinn": (100, None)}
 
 
-def _refresh(runtime: LocalRuntime) -> None:
-    ended = runtime.run_state_machine(execution_input(), timeout_seconds=300)
-    assert ended["status"] == "SUCCEEDED", ended
-    runtime.deliver_streams(rounds=20)
-
-
 @pytest.fixture(scope="module")
 def cards() -> Iterator[tuple[LocalApi, FakeGitHub]]:
     with FakeGitHub() as github:
         for name, (days, gap) in JOURNEYS.items():
-            start = YESTERDAY - timedelta(days=days - 1 + (1 if gap else 0))
-            github.add(journey(f"{name}/100DaysOfCloud", days, start=start, gap_after=gap)).created_at = (
-                start - timedelta(days=30)
-            )
+            recent_journey(github, name, days, gap_after=gap)
         runtime = LocalRuntime(
             TEMPLATE, parameters={"GitHubApiUrl": github.url}, github_token=github.token, poll_streams=False
         ).start()
@@ -49,7 +39,7 @@ def cards() -> Iterator[tuple[LocalApi, FakeGitHub]]:
                 (make_participant(name, date_joined=YESTERDAY - timedelta(days=120)), YESTERDAY)
                 for name in JOURNEYS
             )
-            _refresh(runtime)
+            refresh_everyone(runtime)
             yield LocalApi(server.url, runtime, []), github
         finally:
             server.stop()
@@ -135,7 +125,7 @@ def test_images_are_cached_for_an_hour_and_a_matching_etag_is_a_304(cards):
 
     # Once the participant's numbers change, the card is new
     add_day(github.repositories["oto/100daysofcloud"], 6)
-    _refresh(api.runtime)
+    refresh_everyone(api.runtime)
     changed = get(api, "/users/oto/card.svg", **{"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag

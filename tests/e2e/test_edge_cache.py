@@ -18,9 +18,8 @@ from hdoc.local.functions import LocalFunction
 from hdoc.local.gateway import ITEMS_READ_HEADER, LocalServer
 from hdoc.local.runtime import LocalRuntime
 from hdoc.local.site import LocalWebsite
-from hdoc.logic.refresh import execution_input
 from tests.conftest import make_participant
-from tests.fixtures.journeys import add_day, journey
+from tests.fixtures.journeys import add_day, recent_journey, refresh_everyone
 
 
 @dataclass
@@ -46,21 +45,12 @@ class Edge:
         return requests.get(f"{self.site}/api{path}", headers=headers, timeout=30)
 
 
-def _refresh(runtime: LocalRuntime) -> None:
-    ended = runtime.run_state_machine(execution_input(), timeout_seconds=300)
-    assert ended["status"] == "SUCCEEDED", ended
-    runtime.deliver_streams(rounds=20)
-
-
 @pytest.fixture(scope="module")
 def edge() -> Iterator[Edge]:
     yesterday = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=1)
     with FakeGitHub() as github:
         for name, days in (("Ada", 3), ("Bea", 5)):
-            start = yesterday - timedelta(days=days - 1)
-            github.add(journey(f"{name}/100DaysOfCloud", days, start=start)).created_at = start - timedelta(
-                days=9
-            )
+            recent_journey(github, name, days)
         site = LocalWebsite("127.0.0.1", 0)
         runtime = LocalRuntime(
             parameters={**site.parameters, "GitHubApiUrl": github.url},
@@ -72,7 +62,7 @@ def edge() -> Iterator[Edge]:
             UsersTable(runtime.table_name("UsersTable")).put_many(
                 (make_participant(name), yesterday) for name in ("Ada", "Bea")
             )
-            _refresh(runtime)
+            refresh_everyone(runtime)
             site.start(runtime, api.gateway, api.url)
             cache = site.site.edge
             assert cache is not None
@@ -131,7 +121,7 @@ def test_after_a_statistics_run_the_new_leaderboard_shows_once_its_s_maxage_pass
     ada_before = next(item for item in before["items"] if item["id"] == "Ada")
 
     add_day(edge.github.repositories["ada/100daysofcloud"], 4)
-    _refresh(edge.runtime)
+    refresh_everyone(edge.runtime)
     edge.clock.now += PUBLIC_ROUTES["/leaderboard"].shared - 1
 
     still = edge.get("/leaderboard?limit=5")

@@ -23,7 +23,7 @@ from hdoc.local.runtime import LocalRuntime
 from hdoc.logic.refresh import execution_input
 from tests.conftest import TEMPLATE, LocalApi, make_participant
 from tests.e2e.test_accounts import call, signup, token
-from tests.fixtures.journeys import journey
+from tests.fixtures.journeys import recent_journey
 from tests.journeys.repos import JourneyRepo
 
 
@@ -52,16 +52,10 @@ def eventually(check: Callable[[], Any], seconds: float = 60) -> Any:
     raise AssertionError(f"not done within {seconds} s")
 
 
-def recent_journey(name: str, days: int, github: FakeGitHub) -> None:
-    """`days` consecutive days ending yesterday, so the current streak is alive today."""
-    start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=days)
-    github.add(journey(f"{name}/100DaysOfCloud", days, start=start)).created_at = start - timedelta(days=30)
-
-
 def test_signup_then_refresh_puts_the_participant_on_the_leaderboard_with_the_rules_score(pipeline):
     api, github = pipeline
     me = token(api)
-    recent_journey("Dana", 7, github)
+    recent_journey(github, "Dana", 7)
 
     assert signup(api, me, "Dana").status_code == 201
     pending = call(api, "GET", "/users/dana/journey")
@@ -117,7 +111,7 @@ def test_a_participant_without_a_journey_gets_a_status_not_a_score(pipeline):
 
 def test_hdoc_refresh_runs_the_state_machine_for_everyone(pipeline, capsys):
     api, github = pipeline
-    recent_journey("Flo", 3, github)
+    recent_journey(github, "Flo", 3)
     assert signup(api, token(api), "Flo").status_code == 201
     assert main(["refresh", "--all", "--server", api.url]) == 0
     assert "succeeded" in capsys.readouterr().out
@@ -149,7 +143,7 @@ def test_the_journey_of_an_unknown_participant_is_a_404(pipeline):
 def test_a_spent_rate_limit_pauses_the_run_until_the_reset_and_it_then_finishes():
     with FakeGitHub() as github:
         for name in ("Ava", "Ben", "Cal"):
-            recent_journey(name, 2, github)
+            recent_journey(github, name, 2)
         with LocalRuntime(
             TEMPLATE, parameters={"GitHubApiUrl": github.url}, github_token=github.token, poll_streams=False
         ) as runtime:
