@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import contextvars
 import functools
-import json
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -104,13 +103,19 @@ def _reason(error: dict[str, Any]) -> str:
     return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
-def validation_problem(error: RequestValidationError) -> Response[str]:
-    """A 400 naming each bad parameter and what it accepts (instead of Powertools' bare 422)."""
+def _invalid_params(error: RequestValidationError) -> tuple[list[InvalidParam], str]:
+    """Each bad parameter with what it accepts, and all of them in one sentence."""
     invalid = [
         InvalidParam(name=_parameter_name(entry.get("loc", ())), reason=_reason(entry))
         for entry in error.errors()
     ]
     detail = "; ".join(f"'{param.name}' {param.reason}" for param in invalid) or "The request is not valid."
+    return invalid, detail
+
+
+def validation_problem(error: RequestValidationError) -> Response[str]:
+    """A 400 naming each bad parameter and what it accepts (instead of Powertools' bare 422)."""
+    invalid, detail = _invalid_params(error)
     return problem(HTTPStatus.BAD_REQUEST, "invalid-request", detail, invalid)
 
 
@@ -173,10 +178,9 @@ def _register_problems(app: APIGatewayRestResolver, refuse_image: ImageRefusal |
         app.exception_handler(error_type)(_plain(status, kind))
 
     def invalid(error: RequestValidationError) -> Response[str]:
-        answer = validation_problem(error)
         if refuse_image is not None and app.current_event.path.endswith(".svg"):
-            return refuse_image(HTTPStatus.BAD_REQUEST, json.loads(str(answer.body))["detail"])
-        return answer
+            return refuse_image(HTTPStatus.BAD_REQUEST, _invalid_params(error)[1])
+        return validation_problem(error)
 
     app.exception_handler(RequestValidationError)(invalid)
     app.exception_handler(InvalidParameterError)(_invalid_parameter)
