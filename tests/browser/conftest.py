@@ -31,6 +31,10 @@ from hdoc.local.site import LocalWebsite
 NOT_LOOPBACK = re.compile(r"^(?!(?:https?|wss?)://(?:localhost|127\.0\.0\.1)(?::\d+)?(?:/|$)).+")
 CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome")
 # Chromium's own background traffic would try to leave the machine; none of it is needed here.
+# Every wait is for a condition, bounded generously: a loaded machine makes a page slower, never wrong.
+PAGE_TIMEOUT_MS = 15_000
+expect.set_options(timeout=PAGE_TIMEOUT_MS)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -152,7 +156,7 @@ def watched() -> Watched:
 def page(browser: Browser, watched: Watched) -> Iterator[Page]:
     context = open_context(browser)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.on("console", lambda message: _console(watched, message))
     page.on("pageerror", lambda error: watched.errors.append(str(error)))
 

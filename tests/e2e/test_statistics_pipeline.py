@@ -150,7 +150,7 @@ def test_a_spent_rate_limit_pauses_the_run_until_the_reset_and_it_then_finishes(
             UsersTable(runtime.table_name("UsersTable")).put_many(
                 (make_participant(name), datetime.now(UTC)) for name in ("Ava", "Ben", "Cal")
             )
-            # Given enough rate limit for one journey and a bit, for the next 3 seconds
+            # Given enough rate limit for one journey and a bit, whole again 3 s after it first runs out
             github.spend_until_reset(remaining=3, reset_in=timedelta(seconds=3))
             started = time.monotonic()
             ended = runtime.run_state_machine(execution_input(), timeout_seconds=120)

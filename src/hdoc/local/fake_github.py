@@ -72,6 +72,7 @@ class FakeGitHub:
         self.remaining = rate_limit
         self.reset_in = timedelta(minutes=30)
         self._window_ends = time.time() + self.reset_in.total_seconds()
+        self._window_ends_after_refusal = False
         self.retry_after_seconds = 2
         self.slow_seconds = 2.0
         self.requests: Counter[str] = Counter()  # by kind: commits, repository, git (and status codes)
@@ -97,11 +98,13 @@ class FakeGitHub:
             self._rules.append(_Rule(failure, repo.lower() if repo else None, times))
 
     def spend_until_reset(self, remaining: int, reset_in: timedelta) -> None:
-        """Leave `remaining` requests in a window that ends in `reset_in`."""
+        """Leave `remaining` requests in the window; it ends `reset_in` after the first request it
+        refuses, so a caller meets the spent limit however long it took to spend it."""
         with self._lock:
             self.remaining = remaining
             self.reset_in = reset_in
-            self._window_ends = time.time() + reset_in.total_seconds()
+            self._window_ends = math.inf
+            self._window_ends_after_refusal = True
 
     def reset_counters(self) -> None:
         with self._lock:
@@ -191,6 +194,9 @@ class FakeGitHub:
                 self.remaining = self.limit
                 self._window_ends = now + self.reset_in.total_seconds()
             if self.remaining < points:
+                if self._window_ends_after_refusal:
+                    self._window_ends = now + self.reset_in.total_seconds()
+                    self._window_ends_after_refusal = False
                 reset = math.ceil(self._window_ends)
                 return _json(
                     {"message": "API rate limit exceeded"},
