@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import botocore.session
 from botocore.config import Config
+
+from hdoc.settings import execution_environment
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
@@ -37,41 +39,56 @@ def session() -> botocore.session.Session:
     return created
 
 
-@lru_cache(maxsize=1)
+def _credentials() -> tuple[str, str, str] | None:
+    entered = execution_environment()
+    return None if entered is None else entered.credentials
+
+
+@cache
+def _client(service: str, credentials: tuple[str, str, str] | None) -> Any:
+    """One client per service and credentials: the process's own (the function's role, in AWS), or
+    those of the execution environment the local runtime entered (settings.ExecutionEnvironment)."""
+    if credentials is None:
+        return session().create_client(service, config=_CONFIG)
+    key, secret, token = credentials
+    return session().create_client(
+        service, config=_CONFIG, aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token
+    )
+
+
 def dynamodb() -> Any:
     """The DynamoDB client (dal/dynamo.py's Table speaks plain Python to it)."""
-    return session().create_client("dynamodb", config=_CONFIG)
+    return _client("dynamodb", _credentials())
 
 
-@lru_cache(maxsize=1)
 def cognito() -> Any:
     """The Cognito user pools client."""
-    return session().create_client("cognito-idp", config=_CONFIG)
+    return _client("cognito-idp", _credentials())
 
 
-@lru_cache(maxsize=1)
 def stepfunctions() -> Any:
     """The Step Functions client."""
-    return session().create_client("stepfunctions", config=_CONFIG)
+    return _client("stepfunctions", _credentials())
 
 
-@lru_cache(maxsize=1)
 def secretsmanager() -> Any:
     """The Secrets Manager client."""
-    return session().create_client("secretsmanager", config=_CONFIG)
+    return _client("secretsmanager", _credentials())
 
 
 SECRET_CACHE_SECONDS = 300
-_secret_cache: dict[str, tuple[float, str]] = {}
+# By the credentials that read it: a function never sees what another read with its own rights.
+_secret_cache: dict[tuple[tuple[str, str, str] | None, str], tuple[float, str]] = {}
 
 
 def secret_text(name: str, json_field: str) -> str:
     """A secret from Secrets Manager (cached for a few minutes): its text, or `json_field` of it
     when it holds a JSON object."""
-    cached = _secret_cache.get(name)
+    key = (_credentials(), name)
+    cached = _secret_cache.get(key)
     if cached is None or time.monotonic() - cached[0] > SECRET_CACHE_SECONDS:
         cached = (time.monotonic(), str(secretsmanager().get_secret_value(SecretId=name)["SecretString"]))
-        _secret_cache[name] = cached
+        _secret_cache[key] = cached
     value = cached[1]
     if value.lstrip().startswith("{"):
         return str(json.loads(value)[json_field])
@@ -81,8 +98,5 @@ def secret_text(name: str, json_field: str) -> str:
 def reset() -> None:
     """Forget cached clients, e.g. after the endpoint in the environment changed."""
     _secret_cache.clear()
-    secretsmanager.cache_clear()
-    dynamodb.cache_clear()
-    cognito.cache_clear()
-    stepfunctions.cache_clear()
+    _client.cache_clear()
     session.cache_clear()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,10 +39,45 @@ class Settings(BaseModel):
         return [origin.strip() for origin in self.allowed_origins.split(",") if origin.strip()]
 
 
-@lru_cache(maxsize=1)
-def settings() -> Settings:
-    """The settings of this process, read on first use (never at import time)."""
-    return Settings.model_validate(dict(os.environ))
+@dataclass(frozen=True)
+class ExecutionEnvironment:
+    """One function's execution environment, where one process runs several functions.
+
+    In AWS a process is one function's execution environment: its variables are the process's, its
+    credentials are its role's, and what it caches is its own. The local runtime runs every function
+    in one process, and enters each one's environment for the length of an invocation, so that each
+    function sees only its own variables and calls AWS with its own role, as deployed."""
+
+    function_name: str
+    variables: Mapping[str, str]
+    credentials: tuple[str, str, str] | None = None  # access key id, secret key, session token
+
+
+_entered: ContextVar[ExecutionEnvironment | None] = ContextVar("hdoc_execution_environment", default=None)
+
+
+def enter(environment: ExecutionEnvironment) -> Token[ExecutionEnvironment | None]:
+    """Run what follows in this thread in `environment` (until `leave`)."""
+    return _entered.set(environment)
+
+
+def leave(token: Token[ExecutionEnvironment | None]) -> None:
+    _entered.reset(token)
+
+
+def execution_environment() -> ExecutionEnvironment | None:
+    """The environment entered in this thread, or None: the process is the function's (as in AWS)."""
+    return _entered.get()
+
+
+def _variables() -> Mapping[str, str]:
+    entered = _entered.get()
+    return os.environ if entered is None else entered.variables
+
+
+def _scope() -> str:
+    entered = _entered.get()
+    return "" if entered is None else entered.function_name
 
 
 Built = TypeVar("Built")
@@ -49,15 +85,29 @@ _resets: list[Callable[[], None]] = []
 
 
 def from_settings(build: Callable[[], Built]) -> Callable[[], Built]:
-    """Cache what `build` makes from the settings until `reset()` (e.g. a table client)."""
-    cached = lru_cache(maxsize=1)(build)
-    _resets.append(cached.cache_clear)
+    """Cache what `build` makes from the settings until `reset()` (e.g. a table client): once per
+    execution environment."""
+    built: dict[str, Built] = {}
+
+    @functools.wraps(build)
+    def cached() -> Built:
+        scope = _scope()
+        if scope not in built:
+            built[scope] = build()
+        return built[scope]
+
+    _resets.append(built.clear)
     return cached
+
+
+@from_settings
+def settings() -> Settings:
+    """The settings of this function, read on first use (never at import time)."""
+    return Settings.model_validate(dict(_variables()))
 
 
 def reset() -> None:
     """Forget the settings and everything built from them (the local runtime changed the environment)."""
-    settings.cache_clear()
     for forget in _resets:
         forget()
 
@@ -76,7 +126,8 @@ class MissingConfigurationError(RuntimeError):
 
 def check_environment(variables: tuple[str, ...]) -> None:
     """MissingConfigurationError naming each of `variables` that is unset or empty."""
-    missing = [name for name in variables if not os.environ.get(name, "").strip()]
+    given = _variables()
+    missing = [name for name in variables if not given.get(name, "").strip()]
     if missing:
         raise MissingConfigurationError(missing)
 

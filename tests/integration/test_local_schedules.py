@@ -21,10 +21,11 @@ def test_rate_expressions_give_their_period(expression, seconds):
 
 def test_the_statistics_parsers_schedule_starts_a_run_that_succeeds():
     with LocalRuntime(TEMPLATE, poll_streams=False) as runtime:
-        [(arn, properties)] = runtime.schedules
+        [(arn, properties, role)] = runtime.schedules
         assert arn == runtime.state_machine_arn("StatisticsParser")
         assert rate_seconds(properties["ScheduleExpression"]) == 3600  # the template's default
-        schedule = LocalSchedule.from_event(arn, properties, runtime.client("stepfunctions"))
+        scheduler = runtime.client("stepfunctions", credentials=runtime.schedule_credentials(role))
+        schedule = LocalSchedule.from_event(arn, properties, scheduler)
         execution = schedule.fire()
         client = runtime.client("stepfunctions")
         deadline = time.monotonic() + 60

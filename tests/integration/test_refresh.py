@@ -38,7 +38,9 @@ def statistics(runtime: LocalRuntime) -> StatisticsTable:
 
 
 def source(github: FakeGitHub, timeout_seconds: float = 10.0) -> GitHubClient:
-    return GitHubClient(lambda: github.token, github.url, sleep=lambda _: None, timeout_seconds=timeout_seconds)
+    return GitHubClient(
+        lambda: github.token, github.url, sleep=lambda _: None, timeout_seconds=timeout_seconds
+    )
 
 
 def target(name: str) -> JourneyTarget:

@@ -16,8 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hdoc import settings
 from hdoc.local.cfn import ACCOUNT_ID, REGION
 from hdoc.local.cognito import Authorizer
+
+log = logging.getLogger("hdoc-local")
 
 # The context of the function running in this thread (functions run in threads of one process here).
 _invoked: contextvars.ContextVar[LocalContext | None] = contextvars.ContextVar("hdoc_invoked", default=None)
@@ -82,6 +85,12 @@ class LocalFunction:
     timeout_seconds: int
     memory_mb: int
     events: dict[str, Any]
+    role_arn: str = ""  # its execution role in the embedded IAM
+    # Its own variables and its role's credentials, entered for each invocation (once the runtime
+    # has assumed the role); what the embedded AWS refused it during an invocation is read back here.
+    execution: settings.ExecutionEnvironment | None = field(default=None, repr=False)
+    refusals: Callable[[str], list[Any]] | None = field(default=None, repr=False)
+    refused: deque[Any] = field(default_factory=lambda: deque(maxlen=1000), repr=False)  # every refusal
     # One warm container per function: Lambda never runs two events at once in one container, and
     # handlers (Powertools routers among them) keep per-request state in module objects.
     _container: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -103,8 +112,15 @@ class LocalFunction:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         """Call the handler as Lambda would, with a fresh context, one event at a time."""
+        return self.run(event)[0]
+
+    def run(self, event: dict[str, Any]) -> tuple[Any, list[Any]]:
+        """`invoke`, and what the embedded AWS refused the function's role meanwhile (enforcement.Denial).
+        An exception of the handler is raised with the refusals as its `refusals` attribute."""
         context = LocalContext(self)
         with self._container:
+            refused: list[Any] = []
+            entered = settings.enter(self.execution) if self.execution is not None else None
             token = _invoked.set(context)
             self.invocations += 1
             tracing = tracemalloc.is_tracing()
@@ -113,12 +129,28 @@ class LocalFunction:
                 held = tracemalloc.get_traced_memory()[0]
             started = time.perf_counter()
             try:
-                return self.entry_point()(event, context)
+                result = self.entry_point()(event, context)
+            except Exception as error:
+                error.refusals = refused  # type: ignore[attr-defined]
+                raise
             finally:
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 peak = tracemalloc.get_traced_memory()[1] - held if tracing else None
                 self.recent.append(Invocation(elapsed_ms, peak))
                 _invoked.reset(token)
+                if entered is not None:
+                    settings.leave(entered)
+                refused.extend(self._refused())
+            return result, refused
+
+    def _refused(self) -> list[Any]:
+        if self.refusals is None or self.execution is None or self.execution.credentials is None:
+            return []
+        refused = self.refusals(self.execution.credentials[0])
+        for denial in refused:
+            log.error("%s was refused %s", self.logical_id, denial)
+        self.refused.extend(refused)
+        return refused
 
 
 _PATH_PARAMETER = re.compile(r"^\{([A-Za-z0-9_]+)(\+?)\}$")

@@ -120,6 +120,18 @@ def problem_response(
     )
 
 
+def refused_response(status: HTTPStatus, function: str, refused: list[Any]) -> Response:
+    """A function's failure that the embedded AWS caused by refusing what its role does not allow,
+    said in the problem, so that a permission missing from a template is named where it shows.
+    (In AWS the caller sees the function's own 500; the refusal is in its logs.)"""
+    detail = (
+        f"{function} was refused "
+        + "; ".join(str(denial) for denial in refused)
+        + (". Its role in the template does not allow this: add the action to the function's Policies.")
+    )
+    return problem_response(status, "access-denied", detail)
+
+
 def http_response(result: Any) -> Response:
     """The HTTP response API Gateway makes of a Lambda proxy result."""
     if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
@@ -211,13 +223,20 @@ class LocalGateway:
                 )
         event = proxy_event(request, route, path_parameters, claims)
         try:
-            return http_response(route.function.invoke(event))
-        except Exception:
+            result, refused = route.function.run(event)
+        except Exception as error:
             # In AWS a crashed function is a 502 from API Gateway; the traceback goes to its logs.
             log.error("%s failed:\n%s", route.function.logical_id, traceback.format_exc())
+            refused = getattr(error, "refusals", [])
+            if refused:
+                return refused_response(HTTPStatus.BAD_GATEWAY, route.function.logical_id, refused)
             return problem_response(
                 HTTPStatus.BAD_GATEWAY, "function-failed", "The function behind this route failed."
             )
+        response = http_response(result)
+        if refused and response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            return refused_response(HTTPStatus(response.status_code), route.function.logical_id, refused)
+        return response
 
     def token(self, request: Request) -> Response:
         """An ID token for an email, creating and confirming the user if needed, and with `github`,

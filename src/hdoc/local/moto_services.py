@@ -5,6 +5,8 @@
 - Lambda's Invoke runs the local function with that name or ARN in this process (moto's would need
   Docker). An exception becomes a FunctionError with the exception's type as errorType, as Lambda
   reports an unhandled error, so a state's Retry and Catch see what AWS would show them.
+- A state machine's tasks call Lambda with the state machine's role (moto's interpreter signs with
+  made-up credentials), so its policies decide which functions it may invoke, as in AWS.
 """
 
 from __future__ import annotations
@@ -15,14 +17,47 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 from moto.awslambda.models import LambdaBackend
 from moto.core.config import default_user_config
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
 Handler = Callable[[dict[str, Any]], Any]
 
 _functions: dict[str, Handler] = {}
 _lock = threading.Lock()
 _original_invoke = LambdaBackend.invoke
+_original_client_for = lambda_eval_utils.boto_client_for  # type: ignore[attr-defined]
+_role_credentials: dict[str, tuple[str, str, str]] = {}  # state machine role ARN -> its session
+
+
+def use_role(role_arn: str, credentials: tuple[str, str, str]) -> None:
+    """Have the tasks of state machines running as `role_arn` call Lambda with `credentials`."""
+    with _lock:
+        _role_credentials[role_arn] = credentials
+
+
+def forget_role(role_arn: str) -> None:
+    with _lock:
+        _role_credentials.pop(role_arn, None)
+
+
+def _client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+    with _lock:
+        credentials = _role_credentials.get(getattr(state_credentials, "role_arn", ""))
+    client = _original_client_for(region, service, state_credentials)
+    if credentials is None:
+        return client
+    key, secret, token = credentials
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=client.meta.endpoint_url,
+        config=client.meta.config,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        aws_session_token=token,
+    )
 
 
 def register(arn: str, name: str, handler: Handler) -> None:
@@ -68,3 +103,4 @@ def install() -> None:
     default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
     if LambdaBackend.invoke is _original_invoke:
         LambdaBackend.invoke = _invoke  # type: ignore[method-assign]
+        lambda_eval_utils.boto_client_for = _client_for  # type: ignore[attr-defined]

@@ -63,6 +63,28 @@ def _provision_table(stack: LocalStack, logical_id: str, properties: dict[str, A
     return Provisioned(ref=name, attributes=attributes)
 
 
+def _execution_role(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> str:
+    """The ARN of the role a function or state machine runs under: its `Role`, or the one SAM makes."""
+    if "Role" in properties:
+        return str(stack.evaluator.evaluate(properties["Role"]))
+    return str(stack.provision(f"{logical_id}Role").attributes["Arn"])
+
+
+def _provision_role(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    declared = stack.evaluator.evaluate(properties)
+    name = str(declared.get("RoleName") or physical_name(stack.name, logical_id)[:64])
+    role = stack.runtime.iam_roles().create_role(logical_id, name, declared)
+    return Provisioned(ref=name, attributes={"Arn": role.arn, "RoleId": f"AROA{_random_suffix(17)}"})
+
+
+def _provision_secret_policy(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
+    declared = stack.evaluator.evaluate(properties)
+    stack.runtime.client("secretsmanager").put_resource_policy(
+        SecretId=declared["SecretId"], ResourcePolicy=json.dumps(declared["ResourcePolicy"])
+    )
+    return Provisioned(ref=declared["SecretId"])
+
+
 def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str, Any]) -> Provisioned:
     merged = {**stack.function_globals, **properties}
     global_variables = stack.function_globals.get("Environment", {}).get("Variables", {})
@@ -76,6 +98,7 @@ def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str
         timeout_seconds=int(stack.evaluator.evaluate(merged.get("Timeout", 3))),
         memory_mb=int(stack.evaluator.evaluate(merged.get("MemorySize", 128))),
         events=merged.get("Events", {}),
+        role_arn=_execution_role(stack, logical_id, properties),
     )
     stack.runtime.functions.append(function)
     for event in function.events.values():
@@ -150,6 +173,7 @@ _USER_POOL_PROPERTIES = (
     "DeletionProtection",
     "AdminCreateUserConfig",
     "MfaConfiguration",
+    "UserPoolTags",
 )
 
 
@@ -167,6 +191,8 @@ def _provision_user_pool(stack: LocalStack, logical_id: str, properties: dict[st
     pool = client.create_user_pool(PoolName=physical_name(stack.name, logical_id)[:128], **declared)[
         "UserPool"
     ]
+    # The emulation keeps no tags on a user pool; the boundary's conditions read them from here.
+    stack.runtime.resource_tags[pool["Arn"]] = dict(declared.get("UserPoolTags", {}))
     _cognito(stack).pools[pool["Arn"]] = LocalUserPool(pool_id=pool["Id"], arn=pool["Arn"], triggers=triggers)
     provider = f"cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
     return Provisioned(
@@ -236,14 +262,17 @@ def _provision_state_machine(stack: LocalStack, logical_id: str, properties: dic
     created = stack.runtime.client("stepfunctions").create_state_machine(
         name=_declared_name(stack, logical_id, properties)[:80],
         definition=definition,
-        roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{logical_id}Role",
+        roleArn=_execution_role(stack, logical_id, properties),
         type=str(stack.evaluator.evaluate(properties.get("Type", "STANDARD"))),
     )
     arn = created["stateMachineArn"]
     stack.runtime.state_machines[logical_id] = arn
-    for event in properties.get("Events", {}).values():
+    for event_name, event in properties.get("Events", {}).items():
         if event.get("Type") in ("Schedule", "ScheduleV2"):
-            stack.runtime.schedules.append((arn, stack.evaluator.evaluate(event["Properties"])))
+            # SAM gives the event a role of its own to start executions with; it names the state
+            # machine, so it is made after it (the runtime finds it by this path once all is made)
+            schedule = stack.evaluator.evaluate(event["Properties"])
+            stack.runtime.schedules.append((arn, schedule, f"{stack.name}.{logical_id}{event_name}Role"))
     return Provisioned(ref=arn, attributes={"Arn": arn, "Name": arn.rsplit(":", 1)[-1]})
 
 
@@ -266,6 +295,8 @@ PROVISIONERS: dict[str, Provisioner] = {
     "AWS::Cognito::UserPoolClient": _provision_user_pool_client,
     "AWS::Cognito::UserPoolGroup": _provision_user_pool_group,
     "AWS::SecretsManager::Secret": _provision_secret,
+    "AWS::SecretsManager::ResourcePolicy": _provision_secret_policy,
+    "AWS::IAM::Role": _provision_role,
     "AWS::Serverless::StateMachine": _provision_state_machine,
 }
 

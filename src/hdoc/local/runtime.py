@@ -20,13 +20,16 @@ from typing import Any
 import boto3
 
 from hdoc import aws
-from hdoc.local.cfn import NO_VALUE, REGION, TemplateError
+from hdoc.local.cfn import NO_VALUE, REGION, TemplateError, load_template
 from hdoc.local.cognito import LocalCognito
+from hdoc.local.enforcement import Enforcer, record_usage
 from hdoc.local.functions import LocalFunction, Route, stamp_function_context
+from hdoc.local.iam import Credentials, LocalIam, lambda_variables, pipeline_boundary
 from hdoc.local.metering import RequestStats, count_dynamodb_reads, measuring
 from hdoc.local.provisioners import provisioner
-from hdoc.local.stacks import LocalStack, Provisioned, Provisioner, default_template
+from hdoc.local.stacks import LocalStack, Provisioned, Provisioner, default_template, physical_name
 from hdoc.local.streams import StreamPoller, StreamSubscription
+from hdoc.settings import ExecutionEnvironment
 
 # What the local runtime changes in the environment of the functions it runs, whatever the template.
 LOCAL_ENVIRONMENT = {
@@ -54,6 +57,7 @@ class LocalRuntime:
         poll_streams: bool = True,
         github_token: str = "local-github-token",
         secret_values: dict[str, str] | None = None,
+        permissions_boundary: bool = True,
     ) -> None:
         self.template = (template or default_template()).resolve()
         self.stage = stage
@@ -69,8 +73,15 @@ class LocalRuntime:
         # token, the OAuth App's secret); any other gets a random value, as GenerateSecretString would.
         self.github_token = github_token
         self.secret_values = {"GitHubTokenSecret": github_token, **(secret_values or {})}
+        # Every role carries the pipeline's permissions boundary, as in every stage the pipeline deploys
+        # (unless the parameters name another, or this is False).
+        self.permissions_boundary = permissions_boundary
+        self.resource_tags: dict[str, dict[str, str]] = {}  # by ARN, where the emulation keeps none
+        self._iam: LocalIam | None = None
+        self.enforcer: Enforcer | None = None
         self.state_machines: dict[str, str] = {}  # logical id -> ARN
-        self.schedules: list[tuple[str, dict[str, Any]]] = []  # (state machine ARN, schedule properties)
+        # (state machine ARN, schedule properties, where the schedule's role is in `created`)
+        self.schedules: list[tuple[str, dict[str, Any], str]] = []
         self._running_schedules: list[Any] = []
         self.stream_events: list[tuple[LocalFunction, dict[str, Any]]] = []
         self.subscriptions: list[StreamSubscription] = []
@@ -112,6 +123,13 @@ class LocalRuntime:
             }
         )
         aws.reset()
+        self._iam = LocalIam(self.client("iam"), self.client("sts"))
+        takes_boundary = "PermissionsBoundaryArn" in load_template(self.template).get("Parameters", {})
+        if self.permissions_boundary and takes_boundary and not self.parameters.get("PermissionsBoundaryArn"):
+            self.parameters["PermissionsBoundaryArn"] = self._iam.create_managed_policy(
+                physical_name(f"hdoc-backend-{self.stage}-pipeline", "FunctionBoundary"),
+                pipeline_boundary(self.stage),
+            )
         self.cognito = LocalCognito(self.client("cognito-idp"), self.aws_endpoint, self.invoke_function)
         self.root = LocalStack(self, self.stack_name, self.template, self.parameters)
         self.root.provision_all()
@@ -121,17 +139,55 @@ class LocalRuntime:
         from hdoc.observability import logger
 
         stamp_function_context(logging.getLogger(logger.name))
+        self._run_under_roles()
         for function in self.functions:
             moto_services.register(function.arn, function.name, function.invoke)
         self._subscribe_to_streams()
         return self
 
+    def iam_roles(self) -> LocalIam:
+        """The templates' roles in the embedded IAM (once the runtime has started)."""
+        assert self._iam is not None, "start the runtime first"
+        return self._iam
+
+    def _run_under_roles(self) -> None:
+        """From now on, each function calls AWS with its role's credentials and sees only its own
+        variables; Step Functions calls the functions with the state machine's role; and the
+        embedded AWS refuses whatever a role does not allow."""
+        from hdoc.local import enforcement, moto_services
+
+        iam = self.iam_roles()
+        self.enforcer = Enforcer(iam, self.resource_tags)
+        for function in self.functions:
+            function.execution = ExecutionEnvironment(
+                function.name,
+                {**function.environment, **lambda_variables(function)},
+                iam.assume(function.role_arn, function.name),
+            )
+            function.refusals = self.enforcer.denials_of
+        for role in list(iam.roles.values()):
+            if "states.amazonaws.com" in role.services:
+                moto_services.use_role(role.arn, iam.assume(role.arn, "StepFunctions"))
+        enforcement.start(self.enforcer)
+
+    def _event_source_credentials(self, function: LocalFunction) -> Credentials:
+        # Lambda's event source mapping reads the stream, and sends failed batches on, with the role
+        return self.iam_roles().assume(function.role_arn, "EventSourceMapping")
+
     def _subscribe_to_streams(self) -> None:
-        streams = self.client("dynamodbstreams")
         for function, properties in self.stream_events:
+            credentials = self._event_source_credentials(function)
+
+            def send(queue_arn: str, message: dict[str, Any], credentials: Credentials = credentials) -> None:
+                self.send_to_queue(queue_arn, message, credentials=credentials)
+
             self.subscriptions.append(
                 StreamSubscription.from_event(
-                    function.logical_id, function.invoke, properties, streams, self.send_to_queue
+                    function.logical_id,
+                    function.invoke,
+                    properties,
+                    self.client("dynamodbstreams", credentials=credentials),
+                    send,
                 )
             )
         if self.poll_streams:
@@ -160,12 +216,17 @@ class LocalRuntime:
         from hdoc.local.schedules import LocalSchedule
 
         started = []
-        for arn, properties in self.schedules:
-            schedule = LocalSchedule.from_event(arn, properties, self.client("stepfunctions"))
+        for arn, properties, role in self.schedules:
+            scheduler = self.client("stepfunctions", credentials=self.schedule_credentials(role))
+            schedule = LocalSchedule.from_event(arn, properties, scheduler)
             if schedule.start():
                 self._running_schedules.append(schedule)
                 started.append(schedule.expression)
         return started
+
+    def schedule_credentials(self, role: str) -> Credentials:
+        """Credentials of the role a schedule starts its executions with (EventBridge Scheduler's)."""
+        return self.iam_roles().assume(str(self.created[role].attributes["Arn"]), "Scheduler")
 
     def state_machine_arn(self, logical_id: str | None = None) -> str:
         """The ARN of the state machine declared as `logical_id` (or of the only one)."""
@@ -200,11 +261,14 @@ class LocalRuntime:
             "cause": described.get("cause"),
         }
 
-    def send_to_queue(self, queue_arn: str, message: dict[str, Any]) -> None:
-        """Send a JSON message to the queue with this ARN (an on-failure destination)."""
-        sqs = self.client("sqs")
+    def send_to_queue(
+        self, queue_arn: str, message: dict[str, Any], *, credentials: Credentials | None = None
+    ) -> None:
+        """Send a JSON message to the queue with this ARN (an on-failure destination), with
+        `credentials` (Lambda sends with the function's role, which needs only sqs:SendMessage)."""
         queue_name = queue_arn.rsplit(":", 1)[-1]
-        queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+        queue_url = self.client("sqs").get_queue_url(QueueName=queue_name)["QueueUrl"]
+        sqs = self.client("sqs", credentials=credentials)
         sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
 
     def stop(self) -> None:
@@ -215,10 +279,16 @@ class LocalRuntime:
         if self._poller is not None:
             self._poller.stop()
             self._poller = None
-        from hdoc.local import moto_services
+        from hdoc.local import enforcement, moto_services
 
         for function in self.functions:
             moto_services.unregister(function.arn, function.name)
+        if self.enforcer is not None:
+            enforcement.stop(self.enforcer)
+            record_usage(self.enforcer)
+        if self._iam is not None:
+            for role in self._iam.roles.values():
+                moto_services.forget_role(role.arn)
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
@@ -270,10 +340,22 @@ class LocalRuntime:
 
     # -- AWS clients -------------------------------------------------------------------------------
 
-    def client(self, service: str) -> Any:
-        """A boto3 client for the embedded AWS (or the DynamoDB endpoint, for DynamoDB)."""
+    def client(self, service: str, *, credentials: Credentials | None = None) -> Any:
+        """A boto3 client for the embedded AWS (or the DynamoDB endpoint, for DynamoDB): with the
+        runtime's own credentials, which no policy limits, or a role session's."""
         endpoint = self.dynamodb_endpoint if service in ("dynamodb", "dynamodbstreams") else self.aws_endpoint
-        return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
+        signed = (
+            {}
+            if credentials is None
+            else dict(
+                zip(
+                    ("aws_access_key_id", "aws_secret_access_key", "aws_session_token"),
+                    credentials,
+                    strict=True,
+                )
+            )
+        )
+        return boto3.client(service, endpoint_url=endpoint, region_name=REGION, **signed)
 
     def table_name(self, logical_id: str) -> str:
         """The physical name of the one table declared as `logical_id` in any stack."""

@@ -57,20 +57,25 @@ class LocalStack:
         )
         self.resources: dict[str, Provisioned] = {}
         self._in_progress: set[str] = set()
+        # The roles SAM adds for the template's functions and state machines (ParticipantsFunctionRole…),
+        # which the template may refer to, as CloudFormation lets it after the transform.
+        from hdoc.local.iam import implied_roles
+
+        self.implied = implied_roles(self.template)
 
     @property
     def function_globals(self) -> dict[str, Any]:
         return dict(self.template.get("Globals", {}).get("Function", {}))
 
     def provision_all(self) -> None:
-        for logical_id in self.template["Resources"]:
+        for logical_id in [*self.template["Resources"], *self.implied]:
             self.provision(logical_id)
 
     def provision(self, logical_id: str) -> Provisioned:
         """Create a resource (and, first, whatever it refers to)."""
         if logical_id in self.resources:
             return self.resources[logical_id]
-        declaration = self.template["Resources"].get(logical_id)
+        declaration = self.template["Resources"].get(logical_id) or self.implied.get(logical_id)
         if declaration is None:
             raise TemplateError(f"{self.template_path}: no resource or parameter named {logical_id}")
         if logical_id in self._in_progress:
