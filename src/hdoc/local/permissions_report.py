@@ -47,9 +47,8 @@ def report(used: dict[str, Counter[str]], granted: dict[str, set[str]]) -> str:
     for role in sorted(granted):
         actions = used.get(role, Counter())
         unused = sorted(action for action in granted[role] if action not in actions and "*" not in action)
-        rows.append(
-            f"| {role.removesuffix('Role')} | {', '.join(sorted(actions)) or 'none'} | {', '.join(unused) or 'none'} |"
-        )
+        named = role.removesuffix("Role")
+        rows.append(f"| {named} | {', '.join(sorted(actions)) or 'none'} | {', '.join(unused) or 'none'} |")
     return "\n".join(rows)
 
 
