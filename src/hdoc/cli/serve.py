@@ -102,7 +102,12 @@ def _serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        import faulthandler
+
+        # Stopping takes seconds; if it ever takes much longer, say where every thread is.
+        faulthandler.dump_traceback_later(20)
         _stop(website, runtime, fake_github)
+        faulthandler.cancel_dump_traceback_later()
         print("\nhdoc stopped.")
     return 0
 
