@@ -172,16 +172,23 @@ class ArticlesTable:
             ],
         )
 
-    # -- listings: one Query each, at most limit + 1 items read ---------------------------------------
+    # -- listings: at most limit + 1 items read, in as few Queries as 1 MB pages allow --------------
 
     def _page(
         self, request: dict[str, Any], limit: int, after: dict[str, str] | None
     ) -> tuple[list[dict[str, Any]], bool]:
-        request = {**request, "Limit": limit + 1, "ScanIndexForward": request.get("ScanIndexForward", False)}
+        request = {**request, "ScanIndexForward": request.get("ScanIndexForward", False)}
         if after is not None:
             request["ExclusiveStartKey"] = after
-        items = self._table.query(**request)["Items"]
-        return [_fields(item) for item in items[:limit]], len(items) > limit
+        # A Query stops at 1 MB read with a LastEvaluatedKey, whatever its Limit: follow it until
+        # limit + 1 items (so "more" is known) or the end, never taking a short page for the last.
+        items: list[dict[str, Any]] = []
+        while True:
+            answer = self._table.query(**request, Limit=limit + 1 - len(items))
+            items.extend(answer["Items"])
+            if len(items) > limit or "LastEvaluatedKey" not in answer:
+                return [_fields(item) for item in items[:limit]], len(items) > limit
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def newest(self, limit: int, after: str | None) -> tuple[list[ArticleSummary], bool]:
         start = None
