@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,9 @@ def _serve(args: argparse.Namespace) -> int:
     from hdoc.local.runtime import LocalRuntime
     from hdoc.local.site import LocalWebsite
 
+    # "Ctrl-C stops it", however it was started: a shell without job control starts a background
+    # command with SIGINT ignored, and Python then leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     _log_requests()
     website = None
     if not args.no_site:
