@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hdoc.local.cfn import ACCOUNT_ID, REGION, Evaluator, TemplateError, load_template
-from hdoc.local.policies import UnenforceablePolicyError, check_document
+from hdoc.local.policies import UnenforceablePolicyError, check_document, listed
 
 Credentials = tuple[str, str, str]  # access key id, secret access key, session token
 
@@ -146,7 +146,7 @@ class LocalIam:
         services = tuple(
             service
             for statement in trust.get("Statement", [])
-            for service in _listed(statement.get("Principal", {}).get("Service", []))
+            for service in listed(statement.get("Principal", {}).get("Service", []))
         )
         arn = f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
         role = ExecutionRole(logical_id, name, arn, documents, managed, boundary, services)
@@ -195,10 +195,6 @@ class LocalIam:
     def session_of(self, access_key_id: str) -> tuple[ExecutionRole, str] | None:
         """The role and session that `access_key_id` belongs to, or None (the runtime's own key)."""
         return self._sessions.get(access_key_id)
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def lambda_variables(function: Any) -> dict[str, str]:

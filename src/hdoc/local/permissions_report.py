@@ -11,8 +11,8 @@ import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
+from hdoc.local.policies import listed
 from hdoc.local.runtime import LocalRuntime
 
 
@@ -22,15 +22,11 @@ def granted_actions(runtime: LocalRuntime) -> dict[str, set[str]]:
     for role in runtime.iam_roles().roles.values():
         actions: set[str] = set()
         for document in role.inline:
-            for statement in _listed(document.get("Statement", [])):
+            for statement in listed(document.get("Statement", [])):
                 if statement.get("Effect", "Allow") == "Allow":
-                    actions.update(_listed(statement.get("Action", [])))
+                    actions.update(listed(statement.get("Action", [])))
         granted[role.logical_id] = actions
     return granted
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def used_actions(lines: list[str]) -> dict[str, Counter[str]]:

@@ -58,7 +58,8 @@ def matches(wildcard: str, value: str, *, ignore_case: bool = False) -> bool:
     return _pattern(wildcard, ignore_case).match(value) is not None
 
 
-def _listed(value: Any) -> list[Any]:
+def listed(value: Any) -> list[Any]:
+    """A policy element as a list (IAM allows one value or a list of them)."""
     return value if isinstance(value, list) else [value]
 
 
@@ -71,7 +72,7 @@ def _operator_name(operator: str) -> tuple[str | None, str, bool]:
 
 def check_document(document: Mapping[str, Any], where: str) -> None:
     """UnenforceablePolicyError if a statement's condition uses an operator not evaluated here."""
-    for statement in _listed(document.get("Statement", [])):
+    for statement in listed(document.get("Statement", [])):
         for operator in statement.get("Condition", {}):
             _, base, _ = _operator_name(operator)
             if base not in OPERATORS:
@@ -91,13 +92,13 @@ def _value_matches(base: str, expected: str, actual: str) -> bool:
 
 def _condition_holds(operator: str, key: str, expected: Any, context: Mapping[str, ContextValue]) -> bool:
     qualifier, base, if_exists = _operator_name(operator)
-    wanted = [str(value).lower() if isinstance(value, bool) else str(value) for value in _listed(expected)]
+    wanted = [str(value).lower() if isinstance(value, bool) else str(value) for value in listed(expected)]
     present = key in context
     if base == "Null":  # "true": the key must be absent; "false": present
         return (not present) == (wanted[0].lower() == "true")
     if not present:
         return if_exists or base in _NEGATED or qualifier == "ForAllValues"
-    actual = _listed(context[key])
+    actual = listed(context[key])
     positive = _NEGATED.get(base, base)
 
     def one(value: str) -> bool:
@@ -120,10 +121,10 @@ def _element(
 ) -> bool | None:
     """Whether the statement's `name` (or its Not form) covers `value`; None when it has neither."""
     if name in statement:
-        return any(matches(pattern, value, ignore_case=ignore_case) for pattern in _listed(statement[name]))
+        return any(matches(pattern, value, ignore_case=ignore_case) for pattern in listed(statement[name]))
     if f"Not{name}" in statement:
         return not any(
-            matches(pattern, value, ignore_case=ignore_case) for pattern in _listed(statement[f"Not{name}"])
+            matches(pattern, value, ignore_case=ignore_case) for pattern in listed(statement[f"Not{name}"])
         )
     return None
 
@@ -134,7 +135,7 @@ def _principal_covers(statement: Mapping[str, Any], principal: str) -> bool:
         return True  # an identity policy: its principal is whoever holds it
     if declared == "*":
         return True
-    arns = _listed(declared.get("AWS", [])) if isinstance(declared, Mapping) else []
+    arns = listed(declared.get("AWS", [])) if isinstance(declared, Mapping) else []
     return any(arn == "*" or matches(arn, principal) for arn in arns)
 
 
@@ -150,7 +151,7 @@ class Request:
 
 def _effects(document: Mapping[str, Any], request: Request) -> set[str]:
     effects = set()
-    for statement in _listed(document.get("Statement", [])):
+    for statement in listed(document.get("Statement", [])):
         if not _element(statement, "Action", request.action, ignore_case=True):
             continue
         if _element(statement, "Resource", request.resource) is False:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hdoc.local.cfn import NO_VALUE, Evaluator, TemplateError, load_template, parameter_values
+from hdoc.local.iam import implied_roles
 
 if TYPE_CHECKING:
     from hdoc.local.runtime import LocalRuntime
@@ -59,8 +60,6 @@ class LocalStack:
         self._in_progress: set[str] = set()
         # The roles SAM adds for the template's functions and state machines (ParticipantsFunctionRole…),
         # which the template may refer to, as CloudFormation lets it after the transform.
-        from hdoc.local.iam import implied_roles
-
         self.implied = implied_roles(self.template)
 
     @property
