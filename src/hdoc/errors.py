@@ -20,6 +20,10 @@ class InvalidParameterError(HdocError):
         self.reason = reason
 
 
+class TooLargeError(InvalidParameterError):
+    """A request parameter is too large to store, once hdoc has made of it what it stores."""
+
+
 class UnauthorizedError(HdocError):
     """The request carries no usable identity."""
 

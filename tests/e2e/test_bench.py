@@ -17,6 +17,9 @@ def test_a_small_bench_meets_its_targets():
     articles = results["articles"]
     assert articles["articles"] == 60
     assert articles["tagCountsExact"] is True
+    long = articles["longListing"]  # bodies outside the listing indexes: summaries only
+    assert long["readUnits"] <= 4 < long["before"]["readUnits"]
+    assert "with bodies in the listing indexes" in table(results)
     listings = {**results["sizes"]["60"], **articles["rows"]}
     bounded = {name: row for name, row in listings.items() if bound(name) is not None}
     assert {

@@ -1,4 +1,5 @@
-"""Quotas count in fixed windows and say how long until the window ends."""
+"""Quotas count in fixed windows, say how long until the window ends, and count only the writes
+that went through."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hdoc.errors import TooManyRequestsError
+from hdoc.errors import PreconditionFailedError, TooManyRequestsError
 from hdoc.logic import quotas
 
 
@@ -22,15 +23,39 @@ class CountingTable:
         self.used[key] = self.used.get(key, 0) + 1
         return True
 
+    def return_quota(self, key: str) -> None:
+        self.used[key] = max(0, self.used.get(key, 0) - 1)
+
+
+QUOTA = quotas.Quota("things", 2, timedelta(hours=1), "2 things an hour")
+START = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def spend(table: CountingTable, sub: str, at: datetime) -> None:
+    with quotas.spending(table, sub, QUOTA, at):  # type: ignore[arg-type]
+        pass
+
 
 def test_the_limit_holds_within_a_window_and_the_next_window_starts_afresh():
     table = CountingTable()
-    quota = quotas.Quota("things", 2, timedelta(hours=1), "2 things an hour")
-    start = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
-    quotas.spend(table, "sub-1", quota, start)  # type: ignore[arg-type]
-    quotas.spend(table, "sub-1", quota, start + timedelta(minutes=10))  # type: ignore[arg-type]
+    spend(table, "sub-1", START)
+    spend(table, "sub-1", START + timedelta(minutes=10))
     with pytest.raises(TooManyRequestsError) as refused:
-        quotas.spend(table, "sub-1", quota, start + timedelta(minutes=45))  # type: ignore[arg-type]
+        spend(table, "sub-1", START + timedelta(minutes=45))
     assert refused.value.retry_after == 15 * 60
-    quotas.spend(table, "sub-2", quota, start + timedelta(minutes=45))  # type: ignore[arg-type]
-    quotas.spend(table, "sub-1", quota, start + timedelta(hours=1))  # type: ignore[arg-type]
+    spend(table, "sub-2", START + timedelta(minutes=45))
+    spend(table, "sub-1", START + timedelta(hours=1))
+
+
+def test_a_write_refused_or_failed_gives_its_use_back():
+    table = CountingTable()
+    for minute in range(10):  # ten stale copies in a row lock nobody out
+        with (
+            pytest.raises(PreconditionFailedError),
+            quotas.spending(table, "sub-1", QUOTA, START + timedelta(minutes=minute)),  # type: ignore[arg-type]
+        ):
+            raise PreconditionFailedError("stale")
+    spend(table, "sub-1", START + timedelta(minutes=20))
+    spend(table, "sub-1", START + timedelta(minutes=21))
+    with pytest.raises(TooManyRequestsError):
+        spend(table, "sub-1", START + timedelta(minutes=22))

@@ -59,6 +59,19 @@ class AccountRecords(UsersTableBase):
             raise
         return True
 
+    def return_quota(self, key: str) -> None:
+        """Give back one use counted against `key` (for a write that was refused or failed)."""
+        try:
+            self._table.update_item(
+                Key={"pk": f"{QUOTA_PREFIX}{key}"},
+                UpdateExpression="ADD used :minus",
+                ConditionExpression="used > :zero",
+                ExpressionAttributeValues={":minus": -1, ":zero": 0},
+            )
+        except ClientError as error:
+            if not condition_failed(error):  # already given back, or gone with its window
+                raise
+
     def release_participant(self, pk: str) -> bool:
         """Delete a participant that is not verified and free its username; its account stays, with
         no participant. False when there is no such participant; ConflictError when it is verified."""

@@ -1,7 +1,9 @@
 """The ARTICLES table: the only code that reads or writes articles, tag entries and tag counts.
 
-- an article: pk `article#{id}`, sk `article`; in the Newest index (feed, feedKey) and the ByAuthor
-  index (authorKey, feedKey);
+- an article: pk `article#{id}`, sk `article`: what a listing shows, in the Newest index (feed,
+  feedKey) and the ByAuthor index (authorKey, feedKey);
+- its body: pk `article#{id}`, sk `body`: the Markdown and its HTML, outside every index, so that a
+  listing's page reads summaries only (twenty of them are a few KB, never DynamoDB's 1 MB page);
 - a tag entry per tag it carries: pk `tag#{tag}`, sk `{feedKey}` (a summary copy), so an article
   with several tags appears under each, and a tag's listing is a Query on the table;
 - a tag count: pk `tagcount#{tag}`, sk `count`; in the TagCloud index (cloud, cloudKey) while above
@@ -35,14 +37,21 @@ TAG_CLOUD_INDEX = "TagCloud"
 FEED = "articles"
 CLOUD = "tags"
 ARTICLE_SK = "article"
+BODY_SK = "body"
+BODY_FIELDS = ("body", "bodyHtml")
 COUNT_SK = "count"
 COUNT_CEILING = 10**9 - 1
+ITEM_MAX_BYTES = 400 * 1024  # DynamoDB's largest item, names and values
 FEED_KEY_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[0-9A-HJKMNP-TV-Z]{26}$"
 CLOUD_KEY_PATTERN = r"^\d{9}#[a-z0-9-]{2,30}$"
 
 
 def article_key(article_id: str) -> dict[str, str]:
     return {"pk": f"article#{article_id}", "sk": ARTICLE_SK}
+
+
+def body_key(article_id: str) -> dict[str, str]:
+    return {"pk": f"article#{article_id}", "sk": BODY_SK}
 
 
 def feed_key(summary: ArticleSummary) -> str:
@@ -71,12 +80,36 @@ def _summary_item(summary: ArticleSummary) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _article_item(stored: StoredArticle) -> dict[str, Any]:
-    item = stored.article.model_dump(by_alias=True, mode="json", exclude_none=True)
+def article_item(stored: StoredArticle) -> dict[str, Any]:
+    item = stored.article.model_dump(
+        by_alias=True, mode="json", exclude_none=True, exclude={"body", "body_html"}
+    )
     item.update(
         article_key(stored.article.id), feed=FEED, feedKey=stored.feed_key, authorKey=stored.author_key
     )
     return item
+
+
+def body_item(article: Article) -> dict[str, Any]:
+    """The item that holds an article's body (the one that can grow near DynamoDB's 400 KB)."""
+    return {**body_key(article.id), "body": article.body, "bodyHtml": article.body_html}
+
+
+def body_size(article: Article) -> int:
+    """The size DynamoDB gives the article's body item: each attribute's name and UTF-8 value."""
+    return sum(
+        len(name.encode("utf-8")) + len(value.encode("utf-8", errors="surrogatepass"))
+        for name, value in body_item(article).items()
+    )
+
+
+def _whole(article_item: dict[str, Any], body: dict[str, Any] | None) -> StoredArticle:
+    """An article from its two items. An article written before bodies had their own item holds
+    its body itself, and reads the same."""
+    fields = _fields(article_item)
+    if body is not None:
+        fields.update({name: body[name] for name in BODY_FIELDS if name in body})
+    return StoredArticle(Article.model_validate(fields), fields["authorKey"], fields["feedKey"])
 
 
 def _entry_item(stored: StoredArticle, tag: str) -> dict[str, Any]:
@@ -109,25 +142,30 @@ class ArticlesTable:
         transact_write(
             self._client,
             [
-                self._put(_article_item(stored), "attribute_not_exists(pk)"),
+                self._put(article_item(stored), "attribute_not_exists(pk)"),
+                self._put(body_item(stored.article)),
                 *(self._put(_entry_item(stored, tag)) for tag in stored.article.tags),
             ],
         )
 
     def get(self, article_id: str) -> StoredArticle | None:
-        item = self._table.get_item(Key=article_key(article_id)).get("Item")
-        if item is None:
+        """The whole article: its two items, in one Query of its partition."""
+        items = self._table.query(**key_equals("pk", f"article#{article_id}"))["Items"]
+        by_sk = {item["sk"]: item for item in items}
+        if ARTICLE_SK not in by_sk:
             return None
-        fields = _fields(item)
-        return StoredArticle(Article.model_validate(fields), fields["authorKey"], fields["feedKey"])
+        return _whole(by_sk[ARTICLE_SK], by_sk.get(BODY_SK))
 
     def get_many(self, article_ids: list[str]) -> dict[str, Article]:
-        """Whole articles by id (at most 100), in one BatchGetItem and its retries of unprocessed keys."""
-        keys = [article_key(article_id) for article_id in dict.fromkeys(article_ids)]
+        """Whole articles by id (at most 50), in one BatchGetItem and its retries of unprocessed keys."""
+        ids = list(dict.fromkeys(article_ids))
+        keys = [key for article_id in ids for key in (article_key(article_id), body_key(article_id))]
+        read = {(item["pk"], item["sk"]): item for item in (self._table.batch_get(keys) if keys else [])}
         found: dict[str, Article] = {}
-        for item in self._table.batch_get(keys) if keys else []:
-            article = Article.model_validate(_fields(item))
-            found[article.id] = article
+        for article_id in ids:
+            pk = f"article#{article_id}"
+            if (pk, ARTICLE_SK) in read:
+                found[article_id] = _whole(read[pk, ARTICLE_SK], read.get((pk, BODY_SK))).article
         return found
 
     def replace(self, old: StoredArticle, new: StoredArticle) -> None:
@@ -143,14 +181,15 @@ class ArticlesTable:
                     {
                         "Put": {
                             "TableName": self._table.name,
-                            "Item": _article_item(new),
+                            "Item": article_item(new),
                             "ConditionExpression": "authorKey = :author AND updatedAt = :seen",
                             "ExpressionAttributeValues": {
                                 ":author": old.author_key,
-                                ":seen": _article_item(old)["updatedAt"],
+                                ":seen": article_item(old)["updatedAt"],
                             },
                         }
                     },
+                    self._put(body_item(new.article)),
                     *(self._delete({"pk": f"tag#{tag}", "sk": old.feed_key}) for tag in sorted(dropped)),
                     *(self._put(_entry_item(new, tag)) for tag in new.article.tags),
                 ],
@@ -168,6 +207,7 @@ class ArticlesTable:
             self._client,
             [
                 self._delete(article_key(stored.article.id)),
+                self._delete(body_key(stored.article.id)),
                 *(self._delete({"pk": f"tag#{tag}", "sk": stored.feed_key}) for tag in stored.article.tags),
             ],
         )

@@ -26,6 +26,7 @@ from hdoc.errors import (
     InvalidParameterError,
     NotFoundError,
     PreconditionFailedError,
+    TooLargeError,
     TooManyRequestsError,
     UnauthorizedError,
     UpstreamError,
@@ -134,6 +135,8 @@ def _plain(status: HTTPStatus, kind: str) -> Callable[[Exception], Response[str]
 
 def _invalid_parameter(error: InvalidParameterError) -> Response[str]:
     invalid = [InvalidParam(name=error.parameter, reason=error.reason)]
+    if isinstance(error, TooLargeError):
+        return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload-too-large", str(error), invalid)
     return problem(HTTPStatus.BAD_REQUEST, "invalid-parameter", str(error), invalid)
 
 

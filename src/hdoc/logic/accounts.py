@@ -92,8 +92,8 @@ def update_profile(
     if changes.get("journey_repo") is not None:
         owner = account.account.github.login if account.account.github else account.participant_pk
         _own_repository(changes["journey_repo"], owner)
-    quotas.spend(users, caller.sub, quotas.PROFILE_EDITS_PER_HOUR)
-    return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
+    with quotas.spending(users, caller.sub, quotas.PROFILE_EDITS_PER_HOUR):
+        return users.update_profile(account.participant_pk, caller.sub, changes, expected_version)
 
 
 def export(

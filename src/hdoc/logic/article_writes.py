@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from slugify import slugify
 from ulid import ULID
 
-from hdoc.dal.articles import ArticlesTable, StoredArticle, feed_key
+from hdoc.dal.articles import ITEM_MAX_BYTES, ArticlesTable, StoredArticle, body_size, feed_key
 from hdoc.dal.users import UsersTable
-from hdoc.errors import ForbiddenError
+from hdoc.errors import ForbiddenError, TooLargeError
 from hdoc.logic import quotas
 from hdoc.logic.articles import get
 from hdoc.logic.markdown import render_markdown
@@ -63,6 +63,19 @@ def _article(
     )
 
 
+def _storable(article: Article) -> Article:
+    """The article, if its body and the body's HTML fit in one DynamoDB item; TooLargeError if not
+    (Markdown of 100 KB can render to over 400 KB of HTML: a body of `<` is `&lt;` in HTML)."""
+    size = body_size(article)
+    if size > ITEM_MAX_BYTES:
+        raise TooLargeError(
+            "body",
+            f"renders to {size // 1024} KB with its HTML, over the {ITEM_MAX_BYTES // 1024} KB an article "
+            "can store: shorten it, or use fewer characters that HTML escapes (<, >, &, quotes)",
+        )
+    return article
+
+
 def create(
     users: UsersTable, articles: ArticlesTable, caller: Caller, username: str, request: ArticleRequest
 ) -> Article:
@@ -70,10 +83,10 @@ def create(
     author_key, author = _owned_author(users, caller)
     if author_key != username_key(username):
         raise ForbiddenError(f"You can only post articles as yourself ({author}), not as {username}.")
-    quotas.spend(users, caller.sub, quotas.ARTICLES_PER_DAY)
     now = datetime.now(UTC)
-    article = _article(str(ULID()), author, request, now, now)
-    articles.create(StoredArticle(article, author_key, feed_key(article)))
+    article = _storable(_article(str(ULID()), author, request, now, now))
+    with quotas.spending(users, caller.sub, quotas.ARTICLES_PER_DAY):
+        articles.create(StoredArticle(article, author_key, feed_key(article)))
     return article
 
 
@@ -86,7 +99,7 @@ def update(
     if stored.author_key != author_key:
         raise ForbiddenError("Only the author can edit this article.")
     old = stored.article
-    article = _article(old.id, old.author, request, old.created_at, datetime.now(UTC))
+    article = _storable(_article(old.id, old.author, request, old.created_at, datetime.now(UTC)))
     articles.replace(stored, StoredArticle(article, author_key, stored.feed_key))
     return article
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from html import unescape
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from hdoc.models.article import Article
 
@@ -13,6 +15,37 @@ ATOM = "http://www.w3.org/2005/Atom"
 # What XML 1.0 cannot hold: a feed writer that copies it makes a feed no reader can parse.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+# An entry's content as the feed carries it (escaped once more for XML) is at most this much; a
+# longer article is there as its summary and a link. Twenty entries then stay near 1 MB, far under
+# Lambda's 6 MB response, whatever the articles hold.
+ENTRY_CONTENT_MAX_BYTES = 48 * 1024
+SUMMARY_CHARACTERS = 300
+
+
+def _xml_size(text: str) -> int:
+    return len(escape(text, {'"': "&quot;"}).encode("utf-8", errors="replace"))
+
+
+def entry_content(article: Article, link: str) -> str:
+    """The article's HTML, or, past ENTRY_CONTENT_MAX_BYTES, its summary and a link to the rest."""
+    if _xml_size(article.body_html) <= ENTRY_CONTENT_MAX_BYTES:
+        return article.body_html
+    summary = article.description or _excerpt(article.body_html)
+    return (
+        f"<p>{escape(summary)}</p>"
+        f'<p><a href="{escape(link, {chr(34): "&quot;"})}">Read the whole article</a></p>'
+    )
+
+
+def _excerpt(html: str) -> str:
+    """The first words of an HTML body, as text."""
+    import nh3
+
+    text = unescape(nh3.clean(html, tags=set()))
+    words = " ".join(text.split())
+    if len(words) <= SUMMARY_CHARACTERS:
+        return words
+    return words[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0] + " …"
 
 
 def _timestamp(moment: datetime) -> str:
@@ -46,22 +79,18 @@ def atom_feed(articles: Sequence[Article], site: str, feed_url: str, tag: str | 
     element(feed, "generator", "hdoc")
     for article in articles:
         entry = element(feed, "entry")
-        element(entry, "id", f"{site.rstrip('/')}/articles/{article.id}")
+        page = f"{site.rstrip('/')}/articles/{article.id}"
+        element(entry, "id", page)
         element(entry, "title", article.title)
         element(entry, "published", _timestamp(article.created_at))
         element(entry, "updated", _timestamp(article.updated_at))
-        element(
-            entry,
-            "link",
-            rel="alternate",
-            href=article.canonical_url or f"{site.rstrip('/')}/articles/{article.id}",
-        )
+        element(entry, "link", rel="alternate", href=article.canonical_url or page)
         author = element(entry, "author")
         element(author, "name", article.author)
         element(author, "uri", f"https://github.com/{article.author}")
         if article.description:
             element(entry, "summary", article.description)
-        element(entry, "content", article.body_html, type="html")
+        element(entry, "content", entry_content(article, page), type="html")
         for tag_name in article.tags:
             element(entry, "category", term=tag_name)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(feed, encoding="unicode")

@@ -4,6 +4,8 @@ so many articles a day, so many profile edits an hour, counted in fixed windows.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,13 +25,22 @@ ARTICLES_PER_DAY = Quota("articles", 10, timedelta(days=1), "10 articles a day")
 PROFILE_EDITS_PER_HOUR = Quota("profile-edits", 30, timedelta(hours=1), "30 profile changes an hour")
 
 
-def spend(users: UsersTable, sub: str, quota: Quota, now: datetime | None = None) -> None:
-    """Count one write of `quota`'s kind for the person; TooManyRequestsError (with how long until
-    the window ends) when they used it all."""
+@contextmanager
+def spending(users: UsersTable, sub: str, quota: Quota, now: datetime | None = None) -> Iterator[None]:
+    """Count one write of `quota`'s kind for the person around the write it wraps, and give it back
+    if that write is refused or fails (a stale If-Match, an error), so that only writes that went
+    through use the quota. TooManyRequestsError (with how long until the window ends) when they
+    used it all."""
     now = now or datetime.now(UTC)
     seconds = quota.window.total_seconds()
     window = math.floor(now.timestamp() / seconds)
     ends = datetime.fromtimestamp((window + 1) * seconds, UTC)
-    if not users.take_quota(f"{quota.kind}#{sub}#{window}", quota.limit, ends):
+    key = f"{quota.kind}#{sub}#{window}"
+    if not users.take_quota(key, quota.limit, ends):
         retry_after = max(1, math.ceil((ends - now).total_seconds()))
         raise TooManyRequestsError(f"You can make {quota.says}, and you have.", retry_after)
+    try:
+        yield
+    except BaseException:
+        users.return_quota(key)
+        raise
