@@ -128,10 +128,9 @@ def signed_in(
     session: requests.Session, base: str, method: str, path: str, bearer: str, **kwargs: Any
 ) -> tuple[requests.Response, float]:
     """A request with a bearer token, and how long it took in milliseconds."""
+    headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {bearer}"}
     started = time.perf_counter()
-    answer = session.request(
-        method, f"{base}{path}", headers={"Authorization": f"Bearer {bearer}"}, timeout=30, **kwargs
-    )
+    answer = session.request(method, f"{base}{path}", headers=headers, timeout=30, **kwargs)
     return answer, (time.perf_counter() - started) * 1000
 
 
@@ -274,14 +273,20 @@ def measure_article_writes(
         timed("POST", f"/users/{name}/articles", bearer, json=article(n))
         for n, (name, bearer) in enumerate(writers)
     ]
-    ids = [answer.json()["id"] for answer, _ in posts if answer.status_code == 201]
+    ids = [(answer.json()["id"], answer.headers["ETag"]) for answer, _ in posts if answer.status_code == 201]
     edits = [
-        timed("PUT", f"/articles/{article_id}", bearer, json={**article(n + 1), "title": "Edited"})
-        for n, ((_, bearer), article_id) in enumerate(zip(writers, ids, strict=False))
+        timed(
+            "PUT",
+            f"/articles/{article_id}",
+            bearer,
+            json={**article(n + 1), "title": "Edited"},
+            headers={"If-Match": version},
+        )
+        for n, ((_, bearer), (article_id, version)) in enumerate(zip(writers, ids, strict=False))
     ]
     deletes = [
         timed("DELETE", f"/articles/{article_id}", bearer)
-        for (_, bearer), article_id in zip(writers, ids, strict=False)
+        for (_, bearer), (article_id, _) in zip(writers, ids, strict=False)
     ]
     return {
         "POST /users/{username}/articles": _row(posts, 201),

@@ -40,6 +40,10 @@ class PreconditionFailedError(HdocError):
     """The caller's copy is stale (If-Match no longer matches)."""
 
 
+class PreconditionRequiredError(HdocError):
+    """A change that needs If-Match came without one."""
+
+
 class TooManyRequestsError(HdocError):
     """The caller asked too often; they may ask again after `retry_after` seconds."""
 

@@ -88,7 +88,25 @@ def write_edit_and_delete_an_article(page: Page, website: Website) -> None:
     # Edit it, then delete it
     page.goto(article_url)
     page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Title")).to_have_value("Day 1: my first VPC")
+
+    # Another tab saves first: saving here is refused, the text typed stays, and saving again wins
+    article_id = article_url.split("/articles/", 1)[1].split("/")[0]
+    bearer = {"Authorization": f"Bearer {id_token(page)}"}
+    current = requests.get(f"{website.api_url}/articles/{article_id}", headers=bearer, timeout=10)
+    elsewhere = requests.put(
+        f"{website.api_url}/articles/{article_id}",
+        headers={**bearer, "If-Match": current.headers["ETag"]},
+        json={**{k: current.json()[k] for k in ("title", "body", "tags")}, "title": "Edited in another tab"},
+        timeout=10,
+    )
+    assert elsewhere.status_code == 200
     page.get_by_label("Title").fill("Day 1: my first VPC, edited")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".notice.error")).to_contain_text("changed elsewhere")
+    expect(page.get_by_label("Title")).to_have_value("Day 1: my first VPC, edited")
+    expect(page.locator(".notice.error")).to_be_in_viewport()
+    assert website.api(f"/articles/{article_id}")["title"] == "Edited in another tab"
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Day 1: my first VPC, edited")
     page.get_by_role("button", name="Delete").click()

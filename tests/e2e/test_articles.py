@@ -83,7 +83,12 @@ def test_publish_read_edit_and_delete_an_article(articles_api):
     assert counts(api)[first] == 1
 
     edited = call(
-        api, "PUT", f"/articles/{body['id']}", bearer, json=article([second, third], title="Edited")
+        api,
+        "PUT",
+        f"/articles/{body['id']}",
+        bearer,
+        json=article([second, third], title="Edited"),
+        headers={"If-Match": created.headers["ETag"]},
     )
     assert edited.status_code == 200
     assert edited.json()["slug"] == "edited"
@@ -96,6 +101,53 @@ def test_publish_read_edit_and_delete_an_article(articles_api):
     assert call(api, "GET", f"/articles/{body['id']}").status_code == 404
     assert call(api, "GET", "/articles", params={"author": name}).json()["items"] == []
     assert second not in counts(api)
+
+
+def test_two_tabs_editing_one_article_never_lose_an_edit(articles_api):
+    api = articles_api
+    bearer, name = participant(api)
+    created = publish(api, bearer, name, unique_tags(1))
+    article_id, first_copy = created.json()["id"], created.headers["ETag"]
+    # signed in or not, an article's ETag is its version
+    assert call(api, "GET", f"/articles/{article_id}").headers["ETag"] == first_copy
+    assert call(api, "GET", f"/articles/{article_id}", bearer).headers["ETag"] == first_copy
+
+    without = call(api, "PUT", f"/articles/{article_id}", bearer, json=article(["aws"], title="No If-Match"))
+    assert without.status_code == 428
+    assert without.headers["Content-Type"] == PROBLEM
+
+    tab_one = call(
+        api,
+        "PUT",
+        f"/articles/{article_id}",
+        bearer,
+        json=article(["aws"], title="Tab one"),
+        headers={"If-Match": first_copy},
+    )
+    assert tab_one.status_code == 200
+    assert tab_one.headers["ETag"] not in (first_copy, None)
+    tab_two = call(
+        api,
+        "PUT",
+        f"/articles/{article_id}",
+        bearer,
+        json=article(["aws"], title="Tab two"),
+        headers={"If-Match": first_copy},
+    )
+    assert tab_two.status_code == 412
+    assert "changed since your copy" in tab_two.json()["detail"]
+    current = call(api, "GET", f"/articles/{article_id}")
+    assert current.json()["title"] == "Tab one"
+    assert current.headers["ETag"] == tab_one.headers["ETag"]
+    again = call(
+        api,
+        "PUT",
+        f"/articles/{article_id}",
+        bearer,
+        json=article(["aws"], title="Tab two"),
+        headers={"If-Match": current.headers["ETag"]},
+    )
+    assert again.status_code == 200
 
 
 def test_listings_are_newest_first_page_by_page_and_read_at_most_limit_plus_one(articles_api):
@@ -128,8 +180,10 @@ def test_only_the_author_edits_and_the_author_or_an_admin_deletes(articles_api):
 
     assert publish(api, stranger, name, unique_tags(1)).status_code == 403  # posting as someone else
     assert publish(api, admin, stranger_name, unique_tags(1)).status_code == 403  # admins too
-    assert call(api, "PUT", f"/articles/{article_id}", stranger, json=article(["aws"])).status_code == 403
-    assert call(api, "PUT", f"/articles/{article_id}", admin, json=article(["aws"])).status_code == 403
+    current = {"If-Match": call(api, "GET", f"/articles/{article_id}").headers["ETag"]}
+    for someone in (stranger, admin):
+        edit = call(api, "PUT", f"/articles/{article_id}", someone, json=article(["aws"]), headers=current)
+        assert edit.status_code == 403
     assert call(api, "DELETE", f"/articles/{article_id}", stranger).status_code == 403
     assert call(api, "GET", f"/articles/{article_id}").status_code == 200
     assert call(api, "DELETE", f"/articles/{article_id}", admin).status_code == 204

@@ -131,7 +131,8 @@ def test_a_body_too_large_to_store_is_a_413_naming_it_and_spends_no_quota(long_a
     )
 
     article_id = posted[0].json()["id"]
-    edit = call(api, "PUT", f"/articles/{article_id}", bearer, json=escaped)
+    current = {"If-Match": posted[0].headers["ETag"]}
+    edit = call(api, "PUT", f"/articles/{article_id}", bearer, json=escaped, headers=current)
     assert edit.status_code == 413
     assert call(api, "GET", f"/articles/{article_id}").json()["body"] == "Day 0"
 

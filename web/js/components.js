@@ -57,6 +57,20 @@ export function articleCard(article, headingLevel = "h3") {
 }
 
 /** An API error in words, from its problem document. */
+/** A short message in a box: "success" (a status) or "error" (an alert). */
+export function notice(text, kind = "success") {
+  const paragraph = text instanceof Node ? text : h("p", {}, text);
+  return h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, paragraph);
+}
+
+/** Put `element` before `anchor`, in place of the notice or problem already there, and bring it
+ * into view (a long form's button is far below it). */
+export function replaceNotice(anchor, element) {
+  anchor.parentElement.querySelector(":scope > .notice, :scope > .problem")?.remove();
+  anchor.before(element);
+  element.scrollIntoView({ block: "nearest" });
+}
+
 export function problemBox(error, heading = "Something went wrong") {
   return h(
     "div",

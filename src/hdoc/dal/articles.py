@@ -28,7 +28,7 @@ from hdoc.dal.dynamo import (
     transact,
     transact_write,
 )
-from hdoc.errors import NotFoundError
+from hdoc.errors import PreconditionFailedError
 from hdoc.models.article import Article, ArticleSummary, TagCount
 
 NEWEST_INDEX = "Newest"
@@ -171,7 +171,7 @@ class ArticlesTable:
     def replace(self, old: StoredArticle, new: StoredArticle) -> None:
         """The edited article, its entries refreshed, its dropped tags' entries removed: one transaction.
 
-        NotFoundError if the article was deleted or changed hands meanwhile.
+        PreconditionFailedError if the article was changed, deleted or changed hands meanwhile.
         """
         dropped = set(old.article.tags) - set(new.article.tags)
         try:
@@ -196,7 +196,7 @@ class ArticlesTable:
             )
         except ClientError as error:
             if error_code(error) == "TransactionCanceledException":
-                raise NotFoundError(
+                raise PreconditionFailedError(
                     f"Article {old.article.id} changed or was deleted meanwhile; GET it and try again."
                 ) from error
             raise

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from botocore.exceptions import ClientError
 
 from hdoc import aws
@@ -18,7 +18,7 @@ from hdoc.dal.user_items import ProfileRecord
 from hdoc.errors import NotFoundError, UpstreamError
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
 from hdoc.handlers.auth import caller
-from hdoc.handlers.params import SIGNED_IN, UsernamePath
+from hdoc.handlers.params import SIGNED_IN, IfMatch, UsernamePath
 from hdoc.handlers.tables import articles_table, statistics_table, users_table
 from hdoc.logic import accounts, github_link
 from hdoc.logic.journeys import request_refresh
@@ -39,15 +39,6 @@ from hdoc.settings import settings
 from hdoc.sources.github_oauth import GitHubOAuthApp
 
 router = Router()
-
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="if-match",
-        max_length=200,
-        description='The ETag of your last copy ("3"); the change is refused with 412 if it is stale',
-    ),
-]
 
 
 def etag(version: int) -> str:

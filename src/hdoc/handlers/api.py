@@ -26,6 +26,7 @@ from hdoc.errors import (
     InvalidParameterError,
     NotFoundError,
     PreconditionFailedError,
+    PreconditionRequiredError,
     TooLargeError,
     TooManyRequestsError,
     UnauthorizedError,
@@ -126,6 +127,7 @@ PLAIN_PROBLEMS: tuple[tuple[type[Exception], HTTPStatus, str], ...] = (
     (ForbiddenError, HTTPStatus.FORBIDDEN, "forbidden"),
     (ConflictError, HTTPStatus.CONFLICT, "conflict"),
     (PreconditionFailedError, HTTPStatus.PRECONDITION_FAILED, "stale-version"),
+    (PreconditionRequiredError, HTTPStatus.PRECONDITION_REQUIRED, "precondition-required"),
 )
 
 

@@ -12,10 +12,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from hdoc.handlers.api import build_resolver, documented_responses, lambda_handler_for
 from hdoc.handlers.auth import caller
-from hdoc.handlers.params import SIGNED_IN, ArticleId
+from hdoc.handlers.params import SIGNED_IN, ArticleId, IfMatch
 from hdoc.handlers.params import UsernamePath as Username
 from hdoc.handlers.tables import articles_table, users_table
 from hdoc.logic import article_writes
+from hdoc.logic.articles import version_tag
 from hdoc.models.article import Article, ArticleRequest
 
 router = Router()
@@ -41,20 +42,34 @@ def create_article(username: Username, request: Annotated[ArticleRequest, Body()
         status_code=HTTPStatus.CREATED.value,
         content_type=content_types.APPLICATION_JSON,
         body=article,
-        headers={"Location": f"/articles/{article.id}"},
+        headers={"Location": f"/articles/{article.id}", "ETag": version_tag(article)},
     )
 
 
 @router.put(
     "/articles/<article_id>",
-    summary="Edit your article",
-    description=("Replaces the article's title, description, body, tags and links. Only its author may."),
+    summary="Edit your article (send If-Match so no edit is lost)",
+    description=(
+        "Replaces the article's title, description, body, tags and links. Only its author may, and only "
+        "from its current version: send the ETag of GET /articles/{id} as If-Match (428 without it, 412 "
+        "if the article changed since)."
+    ),
     tags=["articles"],
     security=SIGNED_IN,
-    responses=documented_responses(Article, 400, 401, 403, 404, 413, 415),
+    responses=documented_responses(Article, 400, 401, 403, 404, 412, 413, 415, 428),
 )
-def update_article(article_id: ArticleId, request: Annotated[ArticleRequest, Body()]) -> Article:
-    return article_writes.update(users_table(), articles_table(), caller(), article_id, request)
+def update_article(
+    article_id: ArticleId, request: Annotated[ArticleRequest, Body()], if_match: IfMatch = None
+) -> Response[Article]:
+    article = article_writes.update(
+        users_table(), articles_table(), caller(), article_id, request, if_match=if_match
+    )
+    return Response(
+        status_code=HTTPStatus.OK.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=article,
+        headers={"ETag": version_tag(article)},
+    )
 
 
 @router.delete(

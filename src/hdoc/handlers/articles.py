@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
@@ -53,8 +53,14 @@ def list_articles(
     tags=["articles"],
     responses=documented_responses(Article, 400, 404),
 )
-def get_article(article_id: ArticleId) -> Article:
-    return articles.get(articles_table(), article_id).article
+def get_article(article_id: ArticleId) -> Response[Article]:
+    article = articles.get(articles_table(), article_id).article
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=article,
+        headers={"ETag": articles.version_tag(article)},
+    )
 
 
 @router.get(

@@ -2,7 +2,8 @@
 place: every API function's answers pass through `with_cache_headers`.
 
 A public GET says `public, max-age` (browsers), `s-maxage` (the edge) and `stale-while-revalidate`,
-chosen from how often its data can change, and carries an ETag (a hash of its body): a matching
+chosen from how often its data can change, and carries an ETag (a hash of its body, or the version
+its handler tagged it with): a matching
 `If-None-Match` is a 304 with no body. Everything else, every signed-in route and every request
 that carries `Authorization`, errors included, is `private, no-store`. Errors of public routes are
 kept briefly (a participant not found may sign up a minute later).
@@ -138,10 +139,15 @@ def with_cache_headers(event: dict[str, Any], result: dict[str, Any]) -> dict[st
         return result
     raw = result.get("body") or ""
     body = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode("utf-8")
-    etag = etag_of(
-        body,
-        _header(result.get("headers"), "content-type")
-        or _header(result.get("multiValueHeaders"), "content-type"),
+    # A handler that tags its answer with a version (an article, which If-Match names) keeps it.
+    etag = (
+        _header(result.get("headers"), "etag")
+        or _header(result.get("multiValueHeaders"), "etag")
+        or etag_of(
+            body,
+            _header(result.get("headers"), "content-type")
+            or _header(result.get("multiValueHeaders"), "content-type"),
+        )
     )
     _set(result, "ETag", etag)
     if matches(_header(event.get("headers"), "if-none-match"), etag):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
 from hdoc.logic.cursors import CURSOR_RULE, MAX_CURSOR_LENGTH
 from hdoc.models import profile_fields as profiles
@@ -62,3 +62,13 @@ Cursor = Annotated[
 
 # The security requirement of the signed-in routes: a Cognito ID token (api_docs declares the scheme).
 SIGNED_IN: list[dict[str, list[str]]] = [{"cognitoIdToken": []}]
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="if-match",
+        max_length=200,
+        description="The ETag of your last copy; the change is refused with 412 if it is stale",
+    ),
+]

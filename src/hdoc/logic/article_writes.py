@@ -12,9 +12,14 @@ from ulid import ULID
 
 from hdoc.dal.articles import ITEM_MAX_BYTES, ArticlesTable, StoredArticle, body_size, feed_key
 from hdoc.dal.users import UsersTable
-from hdoc.errors import ForbiddenError, TooLargeError
+from hdoc.errors import (
+    ForbiddenError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+    TooLargeError,
+)
 from hdoc.logic import quotas
-from hdoc.logic.articles import get
+from hdoc.logic.articles import get, version_tag
 from hdoc.logic.markdown import render_markdown
 from hdoc.models.article import Article, ArticleRequest
 from hdoc.models.caller import Caller
@@ -91,13 +96,30 @@ def create(
 
 
 def update(
-    users: UsersTable, articles: ArticlesTable, caller: Caller, article_id: str, request: ArticleRequest
+    users: UsersTable,
+    articles: ArticlesTable,
+    caller: Caller,
+    article_id: str,
+    request: ArticleRequest,
+    *,
+    if_match: str | None,
 ) -> Article:
-    """Replace an article's content; only its author may."""
+    """Replace an article's content; only its author may, and only from its current version (the
+    ETag `if_match` names), so that an edit made elsewhere meanwhile is never overwritten."""
+    if if_match is None:
+        raise PreconditionRequiredError(
+            "Send If-Match with the article's ETag (GET /articles/{id} gives it), so that no edit made "
+            "meanwhile is lost."
+        )
     stored = get(articles, article_id)
     author_key, _ = _owned_author(users, caller)
     if stored.author_key != author_key:
         raise ForbiddenError("Only the author can edit this article.")
+    if if_match.strip() != version_tag(stored.article):
+        raise PreconditionFailedError(
+            "The article was changed since your copy (in another tab or device): GET it for the current "
+            "version and its ETag, then make your change again."
+        )
     old = stored.article
     article = _storable(_article(old.id, old.author, request, old.created_at, datetime.now(UTC)))
     articles.replace(stored, StoredArticle(article, author_key, stored.feed_key))

@@ -3,6 +3,8 @@ articles, and the tag cloud. (Writing them is `article_writes.py`, in a function
 
 from __future__ import annotations
 
+import hashlib
+
 from pydantic import BaseModel, Field
 
 from hdoc.dal.articles import (
@@ -33,6 +35,12 @@ def _rendered(article: Article) -> Article:
     if article.body_html:
         return article
     return article.model_copy(update={"body_html": render_markdown(article.body)})
+
+
+def version_tag(article: Article) -> str:
+    """The article's ETag: a hash of everything it says, so any change to it (an edit, its author's
+    new name) is a new one. If-Match names it to edit the article."""
+    return '"' + hashlib.sha256(article.model_dump_json().encode()).hexdigest()[:32] + '"'
 
 
 def get(articles: ArticlesTable, article_id: str) -> StoredArticle:

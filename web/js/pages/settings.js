@@ -1,7 +1,7 @@
 // "/settings": claim a GitHub username, edit the profile, read the journey now, export, delete.
 import { h, append, formatTime, time } from "../dom.js";
 import { request } from "../api.js";
-import { profilePath, problemBox, confirmedAction } from "../components.js";
+import { profilePath, problemBox, confirmedAction, notice, replaceNotice } from "../components.js";
 import { user, forget } from "../auth.js";
 import { me, forgetMe } from "../me.js";
 import { field, showProblems, clearProblems, values } from "../forms.js";
@@ -9,15 +9,6 @@ import { signInFirst } from "./write.js";
 import { linkedGitHub, linkButton } from "../github.js";
 
 const OPTIONAL = ["twitterProfile", "linkedinProfile", "journeyRepo", "avatarImage", "timezone"];
-
-function notice(text, kind = "success") {
-  return h("div", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, h("p", {}, text));
-}
-
-function replaceNotice(anchor, element) {
-  anchor.parentElement.querySelector(":scope > .notice, :scope > .problem")?.remove();
-  anchor.before(element);
-}
 
 function profileFields(participant = {}) {
   return [

@@ -1,7 +1,7 @@
 // "/write" and "/articles/{id}/edit": write or edit an article, in Markdown.
 import { h, append } from "../dom.js";
-import { get, request, enc } from "../api.js";
-import { articlePath, problemBox } from "../components.js";
+import { request, enc } from "../api.js";
+import { articlePath, problemBox, notice, replaceNotice } from "../components.js";
 import { user, signIn } from "../auth.js";
 import { me } from "../me.js";
 import { field, showProblems, clearProblems, values } from "../forms.js";
@@ -20,7 +20,11 @@ export default async function write(view, { params: [id], title, signal, navigat
   const editing = Boolean(id);
   title(editing ? "Edit article" : "Write an article");
   if (!user()) return signInFirst(view, editing ? "edit your article" : "write an article");
-  const [mine, existing] = await Promise.all([me(), editing ? get(`/articles/${enc(id)}`, { signal }) : null]);
+  const [mine, loaded] = await Promise.all([me(), editing ? request(`/articles/${enc(id)}`, { signal }) : null]);
+  const existing = loaded?.body;
+  // The version being edited: saving sends it as If-Match, so an edit made elsewhere meanwhile is
+  // never overwritten unseen.
+  let version = loaded?.etag;
   if (!mine?.participant) {
     append(view, h("h1", {}, "Claim your GitHub username first"), h("p", {}, "Articles are written by participants. ", h("a", { href: "/settings" }, "Claim your GitHub username"), " first."));
     return;
@@ -45,12 +49,20 @@ export default async function write(view, { params: [id], title, signal, navigat
     button.disabled = true;
     try {
       const { body } = editing
-        ? await request(`/articles/${enc(id)}`, { method: "PUT", body: article, signedIn: true })
+        ? await request(`/articles/${enc(id)}`, { method: "PUT", body: article, signedIn: true, headers: { "If-Match": version } })
         : await request(`/users/${enc(mine.participant.id)}/articles`, { method: "POST", body: article, signedIn: true });
       navigate(articlePath(body));
     } catch (error) {
-      if (error.status === 400) showProblems(form, error, (name) => API_FIELDS[name] || name.split(".")[0]);
-      else {
+      if (error.status === 400 || error.status === 413) showProblems(form, error, (name) => API_FIELDS[name] || name.split(".")[0]);
+      else if (error.status === 412) {
+        const current = await request(`/articles/${enc(id)}`).catch(() => null);
+        version = current?.etag ?? version;
+        replaceNotice(form, notice(h("p", {},
+          "This article was changed elsewhere (another tab or device) since you opened it. Your text is still here: ",
+          h("a", { href: articlePath(existing), target: "_blank", rel: "noopener" }, "open the current version"),
+          " to compare, then save again to replace it with yours.",
+        ), "error"));
+      } else {
         form.querySelector(".problem")?.remove();
         form.prepend(problemBox(error, editing ? "The article was not saved" : "The article was not published"));
       }
