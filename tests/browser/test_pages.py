@@ -196,3 +196,23 @@ def test_an_api_error_is_shown_in_the_words_of_its_problem_document(
     expect(page.get_by_role("alert")).to_contain_text("Could not load more")
     expect(page.locator("ul.directory li")).to_have_count(20)
     watched.errors.clear()  # the failed requests are logged by the browser, as they should be
+
+
+def test_after_sign_in_a_person_returns_only_to_a_page_of_this_site(page: Page, website: Website):
+    shown(page, "/", website)
+    asked = [
+        "/u/jane?tab=1#top",
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "https://evil.example/",
+        "/%0d%0ax",
+        "/\nx",
+        "javascript:alert(1)",
+        "",
+    ]
+    returned = page.evaluate(
+        "async (asked) => { const { sameOriginPath } = await import('/js/auth.js'); "
+        "return asked.map(sameOriginPath); }",
+        asked,
+    )
+    assert returned == ["/u/jane?tab=1#top", "/", "/", "/", "/%0d%0ax", "/", "/", "/"]

@@ -183,15 +183,37 @@ def test_a_renamed_github_account_relinks_with_its_new_login(api, github):
     assert (again.json()["id"], again.json()["login"]) == (first["id"], "after-rename")
 
 
-def test_github_may_only_send_people_back_to_the_website(api):
+@pytest.mark.parametrize(
+    "redirect",
+    [
+        "https://evil.example/auth/github",
+        f"{SITE}/somewhere/else",
+        f"{SITE}/",
+        f"{SITE}/auth/github?next=https://evil.example",
+        f"{SITE}/auth/github#x",
+        f"{SITE}/auth/github\r\nSet-Cookie: a=b",
+        f"{SITE}/auth/github/../../x",
+        f"{SITE}//evil.example/auth/github",
+    ],
+)
+def test_github_may_only_send_people_back_to_the_websites_callback_page(api, redirect):
+    bearer = person(api)
     answer = requests.post(
-        f"{api.url}/me/github/link",
-        headers=person(api),
-        json={"redirectUri": "https://evil.example/auth/github"},
-        timeout=30,
+        f"{api.url}/me/github/link", headers=bearer, json={"redirectUri": redirect}, timeout=30
     )
     assert answer.status_code == 400
     assert answer.json()["invalidParams"][0]["name"] == "redirectUri"
+    assert "/auth/github" in answer.json()["invalidParams"][0]["reason"]
+
+
+def test_starting_a_link_is_rate_limited_like_other_writes(api):
+    bearer = person(api)
+    answers = [
+        requests.post(f"{api.url}/me/github/link", headers=bearer, json={"redirectUri": CALLBACK}, timeout=30)
+        for _ in range(21)
+    ]
+    assert [answer.status_code for answer in answers] == [200] * 20 + [429]
+    assert int(answers[-1].headers["Retry-After"]) > 0
 
 
 def test_a_participant_follows_its_github_rename_and_the_old_name_is_freed(api, github):

@@ -110,7 +110,20 @@ export async function completeSignIn(search) {
     refreshToken: answer.refresh_token,
     expiresAt: expiresAt(answer),
   });
-  return pending.returnTo && pending.returnTo.startsWith("/") ? pending.returnTo : "/";
+  return sameOriginPath(pending.returnTo);
+}
+
+/** `value` if it is a path of this site ("/u/jane?x=1"), else "/": never another origin, whatever
+ * the browser would make of it ("//host/x", "/\\host", "https://host", "javascript:"). */
+export function sameOriginPath(value) {
+  if (typeof value !== "string" || !value.startsWith("/") || /[\\\u0000-\u001f]/.test(value)) return "/";
+  let url;
+  try {
+    url = new URL(value, location.origin);
+  } catch {
+    return "/";
+  }
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : "/";
 }
 
 async function refresh() {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import contextvars
 import functools
+import re
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -108,7 +109,11 @@ def _reason(error: dict[str, Any]) -> str:
 def _invalid_params(error: RequestValidationError) -> tuple[list[InvalidParam], str]:
     """Each bad parameter with what it accepts, and all of them in one sentence."""
     invalid = [
-        InvalidParam(name=_parameter_name(entry.get("loc", ())), reason=_reason(entry))
+        InvalidParam(
+            # a body that is not JSON at all is reported at ("body", position)
+            name="body" if entry.get("type") == "json_invalid" else _parameter_name(entry.get("loc", ())),
+            reason=_reason(entry),
+        )
         for entry in error.errors()
     ]
     detail = "; ".join(f"'{param.name}' {param.reason}" for param in invalid) or "The request is not valid."
@@ -269,17 +274,46 @@ def _early_problem(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any]
                 "The body is not UTF-8 text; send JSON encoded as UTF-8.",
             )
     content_type = _content_type(event)
-    if (
-        event.get("body")
-        and content_type
-        and not (content_type == "application/json" or content_type.endswith("+json"))
-    ):
+    # Only application/json: the request validation parses no other type (a +json one reached the
+    # route unparsed), and no route takes a JSON merge patch or the like.
+    if event.get("body") and content_type and content_type != "application/json":
         return _problem_result(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             f"The body is {content_type}; send JSON with 'Content-Type: application/json'.",
         )
+    if event.get("body") and _too_deep(_body_text(event)):
+        return _problem_result(
+            HTTPStatus.BAD_REQUEST,
+            "invalid-request",
+            f"The body's JSON is nested over {MAX_JSON_DEPTH} levels deep; no request needs more than a few.",
+        )
     return None
+
+
+MAX_JSON_DEPTH = 32
+
+
+def _body_text(event: dict[str, Any]) -> str:
+    body = str(event.get("body") or "")
+    return base64.b64decode(body).decode("utf-8") if event.get("isBase64Encoded") else body
+
+
+def _too_deep(text: str) -> bool:
+    """Whether JSON `text` nests arrays or objects over MAX_JSON_DEPTH levels (brackets inside
+    strings do not count). Checked before any parser recurses into it."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def _problem_result(status: HTTPStatus, kind: str, detail: str) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from hdoc.models.text import xml_text
+
 WIDTH, HEIGHT = 495, 195
 PADDING = 25
 FONT = "'Segoe UI', Ubuntu, 'Helvetica Neue', Helvetica, Arial, sans-serif"
@@ -62,7 +64,7 @@ def _text(value: str) -> str:
     """Text as it may stand in SVG: escaped, without controls XML refuses or bidi overrides."""
     cleaned = "".join(
         char
-        for char in value.translate(_BIDI_CONTROLS)
+        for char in xml_text(value).translate(_BIDI_CONTROLS)
         if char in "\t\n" or unicodedata.category(char) != "Cc"
     )
     return escape(cleaned, quote=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import unescape
@@ -10,10 +9,9 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from hdoc.models.article import Article
+from hdoc.models.text import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
-# What XML 1.0 cannot hold: a feed writer that copies it makes a feed no reader can parse.
-_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 # An entry's content as the feed carries it (escaped once more for XML) is at most this much; a
 # longer article is there as its summary and a link. Twenty entries then stay near 1 MB, far under
@@ -60,10 +58,10 @@ def atom_feed(articles: Sequence[Article], site: str, feed_url: str, tag: str | 
     def element(
         parent: ElementTree.Element, name: str, text: str | None = None, **attributes: str
     ) -> ElementTree.Element:
-        safe = {key: _NOT_XML.sub("", value) for key, value in attributes.items()}
+        safe = {key: xml_text(value) for key, value in attributes.items()}
         child = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", safe)
         if text is not None:
-            child.text = _NOT_XML.sub("", text)
+            child.text = xml_text(text)
         return child
 
     feed = ElementTree.Element(f"{{{ATOM}}}feed")

@@ -10,20 +10,21 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from hdoc.dal.articles import ArticlesTable, StoredArticle
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.user_items import LinkState, ProfileRecord
 from hdoc.dal.users import UsersTable
 from hdoc.errors import InvalidParameterError, UpstreamError
+from hdoc.logic import quotas
 from hdoc.models.account import GitHubLink
 from hdoc.models.account_api import GitHubCallback, GitHubLinkStart
 from hdoc.models.caller import Caller
 from hdoc.sources.github_oauth import CodeRefusedError, GitHubOAuthApp, GitHubUnavailableError
 
 LINK_LIFETIME = timedelta(minutes=10)
-REDIRECT_RULE = "a page of the website: an address on one of the allowed origins"
+CALLBACK_PATH = "/auth/github"
+REDIRECT_RULE = f"the website's GitHub callback page: an allowed origin followed by {CALLBACK_PATH}"
 
 
 def code_challenge(verifier: str) -> str:
@@ -33,8 +34,10 @@ def code_challenge(verifier: str) -> str:
 
 
 def _checked_redirect(redirect_uri: str, allowed_origins: list[str]) -> str:
-    parts = urlsplit(redirect_uri)
-    if f"{parts.scheme}://{parts.netloc}" not in allowed_origins or parts.fragment:
+    """The one page GitHub may send a person back to: the website's callback, on an allowed origin,
+    with nothing else (no query, fragment, other path, or character a header could be split on)."""
+    allowed = {f"{origin.rstrip('/')}{CALLBACK_PATH}" for origin in allowed_origins}
+    if redirect_uri not in allowed or not redirect_uri.isprintable():
         raise InvalidParameterError("redirectUri", f"must be {REDIRECT_RULE}")
     return redirect_uri
 
@@ -52,14 +55,15 @@ def start_link(
     only once the request is known to be good.)"""
     checked = _checked_redirect(redirect_uri, allowed_origins)
     github = app()
-    link = LinkState(
-        state=secrets.token_urlsafe(24),
-        account_sub=caller.sub,
-        code_verifier=secrets.token_urlsafe(48),
-        redirect_uri=checked,
-        expires_at=now + LINK_LIFETIME,
-    )
-    users.put_link_state(link)
+    with quotas.spending(users, caller.sub, quotas.LINK_STARTS_PER_HOUR, now):
+        link = LinkState(
+            state=secrets.token_urlsafe(24),
+            account_sub=caller.sub,
+            code_verifier=secrets.token_urlsafe(48),
+            redirect_uri=checked,
+            expires_at=now + LINK_LIFETIME,
+        )
+        users.put_link_state(link)
     url = github.authorize_url(
         state=link.state, code_challenge=code_challenge(link.code_verifier), redirect_uri=link.redirect_uri
     )

@@ -23,6 +23,7 @@ class Quota:
 
 ARTICLES_PER_DAY = Quota("articles", 10, timedelta(days=1), "10 articles a day")
 PROFILE_EDITS_PER_HOUR = Quota("profile-edits", 30, timedelta(hours=1), "30 profile changes an hour")
+LINK_STARTS_PER_HOUR = Quota("link-starts", 20, timedelta(hours=1), "20 starts of a GitHub link an hour")
 
 
 @contextmanager

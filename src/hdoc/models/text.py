@@ -24,3 +24,13 @@ def one_line(value: str) -> str:
     if _REFUSED_ON_ONE_LINE.search(value):
         raise ValueError("must be one line, with no control characters or lone surrogates")
     return value
+
+
+# What XML 1.0 cannot hold at all (its Char production): C0 controls but tab and line breaks, lone
+# surrogates, and U+FFFE and U+FFFF. Whatever was stored, text on its way into SVG or XML loses them.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters no XML 1.0 document may contain."""
+    return _NOT_XML.sub("", value)
