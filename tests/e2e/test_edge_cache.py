@@ -107,6 +107,28 @@ def test_a_request_with_authorization_is_never_a_hit_nor_kept(edge):
     assert edge.get("/users/ada").headers["X-Cache"] == "Miss from cloudfront"
 
 
+def test_an_answer_to_a_get_with_a_body_is_private_and_never_kept(edge):
+    edge.cache.clear()
+    for _ in range(2):
+        answer = requests.get(f"{edge.site}/api/users/ada", data='{"x": 1}', timeout=30)
+        assert answer.headers["X-Cache"] == "Miss from cloudfront"
+        assert shared_ttl(answer.headers["Cache-Control"]) == 0
+    # whatever it answered, the public entry for the path is not it
+    public = edge.get("/users/ada")
+    assert public.status_code == 200
+    assert public.headers["X-Cache"] == "Miss from cloudfront"
+
+
+def test_each_origin_has_its_own_entry_and_every_answer_says_vary_origin(edge):
+    edge.cache.clear()
+    first = edge.get("/users/ada", Origin="http://localhost:5173")
+    assert first.headers["Vary"] == "Origin"
+    assert edge.get("/users/ada", Origin="http://localhost:5173").headers["X-Cache"] == "Hit from cloudfront"
+    other = edge.get("/users/ada", Origin="https://elsewhere.example")
+    assert other.headers["X-Cache"] == "Miss from cloudfront"
+    assert other.headers.get("Access-Control-Allow-Origin") != "https://elsewhere.example"
+
+
 def test_signed_in_routes_are_never_kept(edge):
     for _ in range(2):
         answer = edge.get("/me", Authorization="Bearer not-a-real-token")

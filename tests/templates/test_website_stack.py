@@ -92,8 +92,9 @@ def test_the_api_cache_policy_keys_on_path_and_query_and_lets_the_origin_decide(
     key = config["ParametersInCacheKeyAndForwardedToOrigin"]
     assert key["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
     assert key["CookiesConfig"] == {"CookieBehavior": "none"}
-    # No header but Authorization: anonymous readers share an entry per path and query; a request with
+    # No header but Authorization and Origin: anonymous readers share an entry per path, query and
+    # origin (the API's CORS answer names the asking origin, with Vary: Origin); a request with
     # Authorization never matches one (and the API answers it private, no-store, so it is never kept)
-    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["Authorization"]}
+    assert key["HeadersConfig"] == {"HeaderBehavior": "whitelist", "Headers": ["Authorization", "Origin"]}
     assert key["EnableAcceptEncodingGzip"] is True
     assert key["EnableAcceptEncodingBrotli"] is True

@@ -126,10 +126,16 @@ def _set(result: dict[str, Any], name: str, value: str) -> None:
 
 def with_cache_headers(event: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """`result` with Cache-Control, and for a fresh public answer its ETag (or a 304 instead)."""
+    # The CORS answer names the origin that asked: any cache keeps one answer per origin.
+    _set(result, "Vary", "Origin")
     signed_in = _header(event.get("headers"), "authorization") is not None
     status = int(result.get("statusCode", 500))
+    # An answer to a request with a body (outside every cache key) is that request's alone.
     freshness = freshness_of(
-        str(event.get("httpMethod", "")), str(event.get("resource", "")), status, signed_in
+        str(event.get("httpMethod", "")),
+        str(event.get("resource", "")),
+        status,
+        signed_in or bool(event.get("body")),
     )
     if freshness is None:
         _set(result, "Cache-Control", PRIVATE)

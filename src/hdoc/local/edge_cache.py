@@ -1,8 +1,8 @@
 """CloudFront's `/api/*` cache, for the local site: so the cache's effect can be seen on one machine.
 
 As the hosting stack's cache policy has it (frontend/template.yaml): a GET or HEAD without
-`Authorization` is looked up by its path and query string; an answer is kept for its `s-maxage`
-(else its `max-age`) unless it says `private` or `no-store`, and never longer than the policy's
+`Authorization` (or a body) is looked up by its path, query string and Origin; an answer is kept
+for its `s-maxage` (else its `max-age`) unless it says `private` or `no-store`, and never longer than the policy's
 maximum; a request with `Authorization` is never answered from the cache, nor kept. Answers carry
 `X-Cache: Hit from cloudfront` or `Miss from cloudfront`, and a hit its `Age`, as CloudFront's do.
 A fresh hit answers a matching `If-None-Match` with 304 itself. (CloudFront also serves a stale
@@ -59,7 +59,7 @@ class EdgeCache:
         self.clock = clock
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
@@ -68,8 +68,15 @@ class EdgeCache:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
-        cacheable = method in ("GET", "HEAD") and not environ.get("HTTP_AUTHORIZATION")
-        key = (environ.get("PATH_INFO") or "/", environ.get("QUERY_STRING") or "")
+        # A body is not part of the key, so a request with one (which CloudFront refuses for a GET)
+        # is neither answered from the cache nor kept for others.
+        with_body = int(environ.get("CONTENT_LENGTH") or 0) > 0 or bool(environ.get("HTTP_TRANSFER_ENCODING"))
+        cacheable = method in ("GET", "HEAD") and not environ.get("HTTP_AUTHORIZATION") and not with_body
+        key = (
+            environ.get("PATH_INFO") or "/",
+            environ.get("QUERY_STRING") or "",
+            environ.get("HTTP_ORIGIN") or "",  # in the policy's key: CORS answers name their origin
+        )
         if cacheable:
             entry = self._fresh(key)
             if entry is not None:
@@ -96,7 +103,7 @@ class EdgeCache:
         start_response(status, [*headers, ("X-Cache", "Miss from cloudfront")])
         return [body]
 
-    def _fresh(self, key: tuple[str, str]) -> _Entry | None:
+    def _fresh(self, key: tuple[str, str, str]) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -107,7 +114,9 @@ class EdgeCache:
             self._entries.move_to_end(key)
             return entry
 
-    def _keep(self, key: tuple[str, str], status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+    def _keep(
+        self, key: tuple[str, str, str], status: str, headers: list[tuple[str, str]], body: bytes
+    ) -> None:
         code = int(status.split(maxsplit=1)[0])
         control = next((value for name, value in headers if name.lower() == "cache-control"), None)
         ttl = shared_ttl(control)
