@@ -3,8 +3,9 @@
 As the hosting stack's cache policy has it (frontend/template.yaml): a GET or HEAD without
 `Authorization` (or a body) is looked up by its path, query string and Origin; an answer is kept
 for its `s-maxage` (else its `max-age`) unless it says `private` or `no-store`, and never longer
-than the policy's maximum; a request with `Authorization` is never answered from the cache, nor kept. Answers carry
-`X-Cache: Hit from cloudfront` or `Miss from cloudfront`, and a hit its `Age`, as CloudFront's do.
+than the policy's maximum; a request with `Authorization` is never answered from the cache, nor
+kept. Answers carry `X-Cache: Hit from cloudfront` or `Miss from cloudfront`, and a hit its `Age`,
+as CloudFront's do.
 A fresh hit answers a matching `If-None-Match` with 304 itself. (CloudFront also serves a stale
 answer during `stale-while-revalidate` while it asks again; here an expired answer is a miss.)
 """
