@@ -171,3 +171,16 @@ def test_after_a_statistics_run_the_new_leaderboard_shows_once_its_s_maxage_pass
 )
 def test_the_cache_keeps_an_answer_for_what_its_cache_control_allows(header, seconds):
     assert shared_ttl(header) == seconds
+
+
+def test_the_sites_api_has_the_stacks_security_headers_and_no_local_only_routes(edge):
+    answer = edge.get("/leaderboard?limit=1")
+    assert answer.status_code == 200
+    assert "default-src" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    for method, path in [("POST", "/_local/token"), ("POST", "/_local/seed"), ("GET", "/_local/resources")]:
+        refused = requests.request(
+            method, f"{edge.site}/api{path}", json={"email": "a@example.com"}, timeout=30
+        )
+        assert refused.status_code == 404, path
+        assert "default-src" in refused.headers["Content-Security-Policy"]

@@ -11,7 +11,7 @@ through a cache that keeps public answers as CloudFront's does (edge_cache.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from hdoc.maintenance.site import NO_CACHE, cache_control, content_type
 from hdoc.site_files import rules_markdown, rules_page, site_config
 
 API_PREFIX = "/api"
+LOCAL_ONLY_PREFIX = "/_local/"
 CONFIG_PATH = "/config.json"
 RULES_PATH = "/rules.html"
 
@@ -89,10 +90,28 @@ class LocalSite:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         if (path == API_PREFIX or path.startswith(f"{API_PREFIX}/")) and self.api is not None:
-            forwarded = dict(environ, PATH_INFO=path[len(API_PREFIX) :] or "/")
-            answered: Iterable[bytes] = self.api(forwarded, start_response)
+            api_path = path[len(API_PREFIX) :] or "/"
+            if api_path.startswith(LOCAL_ONLY_PREFIX):
+                # The local runtime's own routes (tokens, seeding) are on the API's port alone: the
+                # site, like CloudFront in front of API Gateway, has no way to them.
+                return self._with_headers(Response("Not found", status=404), environ, start_response)
+            forwarded = dict(environ, PATH_INFO=api_path)
+
+            def with_security_headers(
+                status: str, headers: list[tuple[str, str]], exc_info: Any = None
+            ) -> Callable[[bytes], None]:
+                present = {name.lower() for name, _ in headers}
+                added = [(name, value) for name, value in self.headers.items() if name.lower() not in present]
+                return start_response(status, [*headers, *added], exc_info)  # type: ignore[no-any-return]
+
+            answered: Iterable[bytes] = self.api(forwarded, with_security_headers)
             return answered
-        response = self.respond(Request(environ))
+        return self._with_headers(self.respond(Request(environ)), environ, start_response)
+
+    def _with_headers(
+        self, response: Response, environ: dict[str, Any], start_response: Any
+    ) -> Iterable[bytes]:
+        """`response` with the security headers the hosting stack's policy adds (those it lacks)."""
         for name, value in self.headers.items():
             response.headers.setdefault(name, value)
         return response(environ, start_response)
