@@ -103,6 +103,18 @@ def test_publish_read_edit_and_delete_an_article(articles_api):
     assert second not in counts(api)
 
 
+def edit(api, bearer: str, article_id: str, title: str, version: str) -> requests.Response:
+    """PUT the article with a new title, from the copy whose ETag is `version`."""
+    return call(
+        api,
+        "PUT",
+        f"/articles/{article_id}",
+        bearer,
+        json=article(["aws"], title=title),
+        headers={"If-Match": version},
+    )
+
+
 def test_two_tabs_editing_one_article_never_lose_an_edit(articles_api):
     api = articles_api
     bearer, name = participant(api)
@@ -116,37 +128,16 @@ def test_two_tabs_editing_one_article_never_lose_an_edit(articles_api):
     assert without.status_code == 428
     assert without.headers["Content-Type"] == PROBLEM
 
-    tab_one = call(
-        api,
-        "PUT",
-        f"/articles/{article_id}",
-        bearer,
-        json=article(["aws"], title="Tab one"),
-        headers={"If-Match": first_copy},
-    )
+    tab_one = edit(api, bearer, article_id, "Tab one", first_copy)
     assert tab_one.status_code == 200
     assert tab_one.headers["ETag"] not in (first_copy, None)
-    tab_two = call(
-        api,
-        "PUT",
-        f"/articles/{article_id}",
-        bearer,
-        json=article(["aws"], title="Tab two"),
-        headers={"If-Match": first_copy},
-    )
+    tab_two = edit(api, bearer, article_id, "Tab two", first_copy)
     assert tab_two.status_code == 412
     assert "changed since your copy" in tab_two.json()["detail"]
     current = call(api, "GET", f"/articles/{article_id}")
     assert current.json()["title"] == "Tab one"
     assert current.headers["ETag"] == tab_one.headers["ETag"]
-    again = call(
-        api,
-        "PUT",
-        f"/articles/{article_id}",
-        bearer,
-        json=article(["aws"], title="Tab two"),
-        headers={"If-Match": current.headers["ETag"]},
-    )
+    again = edit(api, bearer, article_id, "Tab two", current.headers["ETag"])
     assert again.status_code == 200
 
 
