@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 
@@ -198,3 +199,54 @@ def test_origins_and_sign_in_pages_are_https_with_no_wildcard(parameter, value, 
     assert all(
         re.fullmatch(declared["AllowedPattern"], default) for default in declared["Default"].split(",")
     )
+
+
+def test_the_deploy_roles_api_gateway_rights_reach_only_the_stages_own_api():
+    """API Gateway picks an API's id, so the stage's API is the one tagged with the stage: a new one
+    only with the tag, an existing one only when it carries it (its parts inherit its tags)."""
+    role = resources(PIPELINE, "AWS::IAM::Role")["DeployRole"]
+    statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    gateway = [
+        statement
+        for statement in statements
+        if any(str(a).startswith("apigateway:") for a in _listed(statement["Action"]))
+    ]
+    assert gateway
+    for statement in gateway:
+        (tag_condition,) = statement["Condition"]["StringEquals"].items()
+        resources_named = [r["Fn::Sub"] for r in _listed(statement["Resource"])]
+        if tag_condition[0] == "aws:RequestTag/hdoc:stage":  # creating one: POST /restapis alone
+            assert _listed(statement["Action"]) == ["apigateway:POST"]
+            assert resources_named == ["arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis"]
+        else:
+            assert tag_condition[0] == "aws:ResourceTag/hdoc:stage"
+            assert all("::/restapis/" in r or "::/tags/" in r for r in resources_named)
+        assert tag_condition[1] == {"Ref": "Stage"}
+
+
+def test_the_stages_api_carries_the_stage_tag_the_deploy_role_knows_it_by(monkeypatch):
+    from samtranslator.translator.transform import transform
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+    api = copy.deepcopy(resources(ROOT / "stacks" / "api.yaml", "AWS::Serverless::Api")["RestApi"])
+    assert api["Properties"]["Tags"] == {"hdoc:stage": {"Ref": "Stage"}}
+    api["Properties"] = {
+        "StageName": "dev",
+        "Tags": {"hdoc:stage": "dev"},
+        "PropagateTags": api["Properties"].get("PropagateTags", False),
+        "DefinitionBody": {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {}},
+    }
+    translated = transform(
+        {"Transform": "AWS::Serverless-2016-10-31", "Resources": {"RestApi": api}},
+        {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"},
+        _NoManagedPolicies(),
+    )["Resources"]
+    (rest_api,) = [r for r in translated.values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    assert {"Key": "hdoc:stage", "Value": "dev"} in rest_api["Properties"]["Tags"]
+
+
+class _NoManagedPolicies:
+    @staticmethod
+    def load() -> dict[str, str]:
+        return {}

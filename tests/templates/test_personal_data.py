@@ -3,6 +3,8 @@ function's logs kept a set number of days."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hdoc.local.cfn import Evaluator, TemplateError, load_template, parameter_values
@@ -10,6 +12,9 @@ from tests.conftest import ROOT
 from tests.templates.conftest import resources
 
 STACKS = [ROOT / "stacks" / name for name in ("api.yaml", "auth.yaml", "stats.yaml")]
+# Secrets only CloudFormation resolves ({{resolve:secretsmanager}}): no function is given them, and a
+# resource policy would have to name the deploy role, which the stack does not know.
+UNREAD_BY_FUNCTIONS = {"OriginVerifySecret"}
 
 
 def test_every_function_logs_to_a_log_group_kept_for_the_parameters_days():
@@ -48,6 +53,10 @@ def test_each_secret_is_readable_by_its_own_functions_alone():
         policies = resources(stack, "AWS::SecretsManager::ResourcePolicy").values()
         by_secret = {policy["Properties"]["SecretId"]["Ref"]: policy["Properties"] for policy in policies}
         for secret in resources(stack, "AWS::SecretsManager::Secret"):
+            if secret in UNREAD_BY_FUNCTIONS:
+                functions = json.dumps(resources(stack, "AWS::Serverless::Function"))
+                assert secret not in functions, f"{secret} is for CloudFormation alone"
+                continue
             properties = by_secret[secret]
             (statement,) = properties["ResourcePolicy"]["Statement"]
             assert (statement["Effect"], statement["Principal"], statement["Action"]) == (
@@ -92,26 +101,46 @@ def test_the_api_access_log_names_the_signed_in_caller():
     assert '"caller":"$context.authorizer.claims.sub"' in api["AccessLogSetting"]["Format"]
 
 
-def test_a_firewall_on_the_api_stage_limits_each_ip_and_applies_awss_managed_rules():
+def test_the_api_firewall_takes_only_the_sites_requests_counts_cloudfronts_viewer_and_applies_managed_rules():
     stack = ROOT / "stacks" / "api.yaml"
     (firewall,) = resources(stack, "AWS::WAFv2::WebACL").values()
-    rules = {rule["Name"]: rule for rule in firewall["Properties"]["Rules"]}
+    rules = {}
+    for listed in firewall["Properties"]["Rules"]:
+        rule = listed
+        if "Fn::If" in listed:  # a rule only with SiteOnly
+            condition, rule, otherwise = listed["Fn::If"]
+            assert (condition, otherwise) == ("IsSiteOnly", {"Ref": "AWS::NoValue"})
+        rules[rule["Name"]] = rule
+    # Without the header the site's CloudFront adds (the secret's value, exactly), a request is refused
+    gate = rules["NotThroughTheSite"]
+    assert gate["Priority"] == 0
+    assert "Block" in gate["Action"]
+    match = gate["Statement"]["NotStatement"]["Statement"]["ByteMatchStatement"]
+    assert match["FieldToMatch"] == {"SingleHeader": {"Name": "x-hdoc-origin-verify"}}
+    assert match["PositionalConstraint"] == "EXACTLY"
+    assert match["SearchString"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}:SecretString}}"
+    }
+    # Each viewer is counted by the address CloudFront saw (written by its function), never by the
+    # first X-Forwarded-For address, which the client writes; without SiteOnly, by connecting address
     viewer = rules["RequestsPerViewer"]["Statement"]["RateBasedStatement"]
-    assert (viewer["AggregateKeyType"], viewer["Limit"]) == (
-        "FORWARDED_IP",
-        {"Ref": "RequestsPerIpPer5Minutes"},
-    )
-    assert viewer["ForwardedIPConfig"]["HeaderName"] == "X-Forwarded-For"
-    address = rules["RequestsPerIp"]["Statement"]["RateBasedStatement"]
-    assert address["AggregateKeyType"] == "IP"
-    assert address["Limit"]["Fn::Sub"][0] == "${Limit}0"  # ten times the per-viewer limit
-    assert all("Block" in rules[name]["Action"] for name in ("RequestsPerViewer", "RequestsPerIp"))
+    assert viewer["Limit"] == {"Ref": "RequestsPerIpPer5Minutes"}
+    assert viewer["AggregateKeyType"] == {"Fn::If": ["IsSiteOnly", "FORWARDED_IP", "IP"]}
+    forwarded = viewer["ForwardedIPConfig"]["Fn::If"][1]
+    assert forwarded["HeaderName"] == "x-hdoc-viewer-address"
+    assert "x-forwarded-for" not in json.dumps(firewall).lower()
+    # No rule counts CloudFront's own edge addresses (which would block everyone behind one edge)
+    assert [r for r in rules.values() if r["Statement"].get("RateBasedStatement")] == [
+        rules["RequestsPerViewer"]
+    ]
+    assert "Block" in rules["RequestsPerViewer"]["Action"]
     managed = {
         rule["Statement"]["ManagedRuleGroupStatement"]["Name"]
         for rule in rules.values()
         if "OverrideAction" in rule
     }
     assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
+    assert sorted(rule["Priority"] for rule in rules.values()) == list(range(len(rules)))
     (association,) = resources(stack, "AWS::WAFv2::WebACLAssociation").values()
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["ApiFirewall", "Arn"]}
     assert "${RestApi.Stage}" in association["Properties"]["ResourceArn"]["Fn::Sub"]

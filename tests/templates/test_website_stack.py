@@ -63,14 +63,43 @@ def test_the_csp_allows_no_inline_script_or_style():
     ],
 )
 def test_the_viewer_request_function_routes_each_path(spa: str, uri: str, expected: str):
+    assert viewer_request(spa, uri)["uri"] == expected
+
+
+def viewer_request(spa: str, uri: str, headers: dict | None = None, viewer_ip: str = "198.51.100.7") -> dict:
+    """The request the site's CloudFront Function makes of a viewer's, run in Node.js."""
     node = shutil.which("node")
     assert node, "the CloudFront Function is checked with Node.js (the machine's node)"
     function = resources(WEBSITE, "AWS::CloudFront::Function")["ViewerRequestRouter"]["Properties"]
     code_template, _ = function["FunctionCode"]["Fn::Sub"]
     code = code_template.replace("${Spa}", spa)
-    script = f"{code}\nconsole.log(JSON.stringify(handler({json.dumps({'request': {'uri': uri}})}).uri));"
+    event = {
+        "request": {"uri": uri, "headers": {k: {"value": v} for k, v in (headers or {}).items()}},
+        "viewer": {"ip": viewer_ip},
+    }
+    script = f"{code}\nconsole.log(JSON.stringify(handler({json.dumps(event)})));"
     routed = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30, check=True)
-    assert json.loads(routed.stdout) == expected
+    return json.loads(routed.stdout)
+
+
+def test_the_api_is_told_the_address_cloudfront_saw_never_one_the_client_wrote():
+    forged = {"x-hdoc-viewer-address": "203.0.113.1", "x-forwarded-for": "203.0.113.1"}
+    request = viewer_request("true", "/api/articles", forged, viewer_ip="2001:db8::7")
+    assert request["headers"]["x-hdoc-viewer-address"] == {"value": "2001:db8::7"}
+    # the site's own files need no address
+    assert "x-hdoc-viewer-address" not in viewer_request("true", "/leaderboard")["headers"]
+
+
+def test_cloudfront_sends_the_backends_origin_secret_to_the_api():
+    parameters = load_template(WEBSITE)["Parameters"]
+    assert parameters["OriginVerifySecretArn"]["Default"] == ""
+    (origin,) = [o["Fn::If"][1] for o in distribution()["Origins"] if isinstance(o, dict) and "Fn::If" in o]
+    condition, (header,), _ = origin["OriginCustomHeaders"]["Fn::If"]
+    assert condition == "HasOriginVerifySecret"
+    assert header == {
+        "HeaderName": "x-hdoc-origin-verify",
+        "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecretArn}:SecretString}}"},
+    }
 
 
 def test_api_gateways_own_errors_reach_a_page_on_another_origin_as_themselves():
