@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -235,11 +236,20 @@ def test_delete_me_leaves_nothing_of_the_participant_in_any_table_and_is_idempot
     assert call(api, "DELETE", "/me", me).status_code == 204
 
     client = api.runtime.client("dynamodb")
+    tombstones = []
     for table in api.runtime.tables.values():
         for page in client.get_paginator("scan").paginate(TableName=table):
             for item in page["Items"]:
+                if item["pk"]["S"] == f"account#{sub}":
+                    tombstones.append(item)
+                    continue
                 assert sub not in str(item)
                 assert name.lower() not in str(item).lower()
+    # Only the account's tombstone stays (so a still-valid token of it writes nothing), holding no
+    # personal data, and only for the day an ID token can live
+    (tombstone,) = tombstones
+    assert set(tombstone) == {"pk", "closedAt", "ttl"}
+    assert int(tombstone["ttl"]["N"]) <= time.time() + 86400 + 60
     pool = api.runtime.cognito.only_pool()
     users = api.runtime.client("cognito-idp").list_users(UserPoolId=pool.pool_id, Filter=f'sub = "{sub}"')
     assert users["Users"] == []

@@ -283,3 +283,146 @@ def test_the_fake_answers_a_bad_exchange_as_github_does(github):
     assert answer(client_secret="wrong")["error"] == "incorrect_client_credentials"
     assert answer(redirect_uri="http://localhost:5173/elsewhere")["error"] == "redirect_uri_mismatch"
     assert answer(code="not-a-code")["error"] == "bad_verification_code"
+
+
+def signed_up(api: LocalApi, github: FakeGitHub, login: str) -> dict[str, str]:
+    bearer = person(api)
+    assert link(api, github, bearer, login).status_code == 200
+    answer = requests.post(
+        f"{api.url}/signup", headers=bearer, json={"githubUsername": login, "name": login}, timeout=30
+    )
+    assert answer.status_code == 201, answer.text
+    return bearer
+
+
+def publish(api: LocalApi, bearer: dict[str, str], login: str, title: str) -> requests.Response:
+    article = {"title": title, "body": f"{title}.", "tags": ["aws"]}
+    return requests.post(f"{api.url}/users/{login}/articles", headers=bearer, json=article, timeout=30)
+
+
+def edit(api: LocalApi, bearer: dict[str, str], article_id: str, title: str) -> requests.Response:
+    current = requests.get(f"{api.url}/articles/{article_id}", timeout=30)
+    return requests.put(
+        f"{api.url}/articles/{article_id}",
+        headers={**bearer, "If-Match": current.headers["ETag"]},
+        json={"title": title, "body": "Edited.", "tags": ["aws"]},
+        timeout=30,
+    )
+
+
+def as_before_authors_had_accounts(api: LocalApi, login: str) -> None:
+    """Make `login`'s participant and articles as stored before articles were keyed by account:
+    the participant has no authorKey, and its articles are keyed by its username."""
+    from hdoc.dal.articles import ArticlesTable, StoredArticle
+
+    pk = login.lower()
+    client = api.runtime.client("dynamodb")
+    client.update_item(
+        TableName=api.runtime.table_name("UsersTable"),
+        Key={"pk": {"S": pk}},
+        UpdateExpression="REMOVE authorKey",
+    )
+    table = ArticlesTable(api.runtime.table_name("ArticlesTable"))
+    record = UsersTable(api.runtime.table_name("UsersTable")).get_profile(pk)
+    assert record is not None
+    for stored in table.all_by_author(f"account#{record.account_sub}"):
+        table.replace(stored, StoredArticle(stored.article, pk, stored.feed_key))
+    assert UsersTable(api.runtime.table_name("UsersTable")).get_profile(pk).author_key == pk
+
+
+def test_a_rename_that_fails_half_way_is_finished_by_the_next_link_and_no_one_else_gets_the_articles(
+    api, github, monkeypatch
+):
+    from hdoc.dal.articles import ArticlesTable
+
+    owner = signed_up(api, github, "Half-Old")
+    ids = [publish(api, owner, "Half-Old", f"Day {day}").json()["id"] for day in (1, 2, 3)]
+    as_before_authors_had_accounts(api, "Half-Old")
+    # The second article's move fails: the participant has moved, two articles have not
+    replace, calls = ArticlesTable.replace, []
+
+    def failing_second(self, old, new):
+        calls.append(old.article.id)
+        if len(calls) == 2:
+            raise RuntimeError("the table is unavailable")
+        return replace(self, old, new)
+
+    monkeypatch.setattr(ArticlesTable, "replace", failing_second)
+    github.oauth.rename("Half-Old", "Half-New")
+    assert link(api, github, owner, "Half-New").status_code == 500
+    monkeypatch.setattr(ArticlesTable, "replace", replace)
+    assert requests.get(f"{api.url}/users/half-new", timeout=30).status_code == 200
+
+    # Its owner still owns every article, moved or not
+    assert [edit(api, owner, article_id, "Mine").status_code for article_id in ids] == [200, 200, 200]
+    # Whoever takes the freed login on GitHub gets the name, and none of the articles
+    newcomer = signed_up(api, github, "Half-Old")
+    assert [edit(api, newcomer, article_id, "Theirs").status_code for article_id in ids] == [403] * 3
+    listed = requests.get(f"{api.url}/articles", params={"author": "half-old"}, timeout=30).json()
+    assert listed["items"] == []
+
+    # The owner's next link finishes the move: every article under the new name, nothing pending
+    assert link(api, github, owner, "Half-New").status_code == 200
+    listed = requests.get(f"{api.url}/articles", params={"author": "half-new"}, timeout=30).json()
+    assert sorted((item["id"], item["author"]) for item in listed["items"]) == sorted(
+        (article_id, "Half-New") for article_id in ids
+    )
+    users = UsersTable(api.runtime.table_name("UsersTable"))
+    assert users.pending_rename(users.get_profile("half-new").account_sub) is None
+    assert edit(api, newcomer, ids[0], "Theirs").status_code == 403
+
+
+def test_an_article_posted_while_delete_me_runs_is_refused_and_nothing_of_the_account_remains(
+    api, github, monkeypatch
+):
+    from hdoc.dal.articles import ArticlesTable
+
+    writer = signed_up(api, github, "Racing-Writer")
+    create = ArticlesTable.create
+
+    def deleted_meanwhile(self, *args, **kwargs):
+        # DELETE /me runs to its end between the article's checks and its write
+        assert requests.delete(f"{api.url}/me", headers=writer, timeout=30).status_code == 204
+        return create(self, *args, **kwargs)
+
+    monkeypatch.setattr(ArticlesTable, "create", deleted_meanwhile)
+    answer = publish(api, writer, "Racing-Writer", "Posted as I left")
+    monkeypatch.setattr(ArticlesTable, "create", create)
+
+    assert answer.status_code == 401, answer.text
+    assert (
+        requests.get(f"{api.url}/articles", params={"author": "racing-writer"}, timeout=30).json()["items"]
+        == []
+    )
+    newest = requests.get(f"{api.url}/articles", params={"limit": 100}, timeout=30).json()["items"]
+    assert "Posted as I left" not in [item["title"] for item in newest]
+    # The name's next owner starts with nothing of the previous one
+    successor = signed_up(api, github, "Racing-Writer")
+    assert publish(api, successor, "Racing-Writer", "Mine").status_code == 201
+    listed = requests.get(f"{api.url}/articles", params={"author": "racing-writer"}, timeout=30).json()
+    assert [item["title"] for item in listed["items"]] == ["Mine"]
+
+
+def test_a_deleted_accounts_still_valid_token_cannot_relink_sign_up_or_publish(api, github):
+    gone = signed_up(api, github, "Tomb-Stone")
+    assert requests.delete(f"{api.url}/me", headers=gone, timeout=30).status_code == 204
+
+    # Its ID token still verifies (it lives its hour), but the account's tombstone refuses it
+    assert link(api, github, gone, "Tomb-Stone").status_code == 401
+    signup = requests.post(
+        f"{api.url}/signup", headers=gone, json={"githubUsername": "Tomb-Stone", "name": "Back"}, timeout=30
+    )
+    assert signup.status_code == 401
+    assert publish(api, gone, "Tomb-Stone", "Back again").status_code == 401
+    assert requests.get(f"{api.url}/me", headers=gone, timeout=30).status_code == 401
+    # The GitHub account's owner, signing in anew, links and claims the name
+    assert signed_up(api, github, "Tomb-Stone")
+    # and the deleted sign-in is gone from the pool
+    pool = api.runtime.cognito.only_pool()
+    emails = [
+        attribute["Value"]
+        for user in api.runtime.client("cognito-idp").list_users(UserPoolId=pool.pool_id)["Users"]
+        for attribute in user["Attributes"]
+        if attribute["Name"] == "email"
+    ]
+    assert len(emails) == len(set(emails))

@@ -3,25 +3,34 @@ their write quotas. Mixed into UsersTable (users.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from hdoc.dal.dynamo import CONDITION_FAILED, Update, condition_failed, plain, timestamp
 from hdoc.dal.user_items import (
+    ACCOUNT_CLOSED,
+    CLOSED,
     GITHUB_PREFIX,
     PARTICIPANT_LIST,
     QUOTA_PREFIX,
+    AccountRecord,
     ProfileRecord,
     UsersTableBase,
+    _to_account,
     _to_profile,
     account_key,
+    author_key_of,
     stored_attributes,
     to_item,
 )
-from hdoc.errors import ConflictError, NotFoundError, PreconditionFailedError
+from hdoc.errors import ConflictError, NotFoundError, PreconditionFailedError, UnauthorizedError
 from hdoc.models.account import Profile
+
+# A tombstone lasts as long as any ID token issued before the deletion can (Cognito's longest is a
+# day; the refresh tokens are revoked, so no new one is issued), then DynamoDB's TTL removes it.
+TOMBSTONE_LIFETIME = timedelta(days=1)
 
 
 class AccountRecords(UsersTableBase):
@@ -124,7 +133,7 @@ class AccountRecords(UsersTableBase):
         owns one. Creates the account record too, if the PostConfirmation trigger never did.
         """
         item = to_item(profile, now)
-        item.update(accountSub=sub, version=1)
+        item.update(accountSub=sub, version=1, authorKey=author_key_of(sub))
         if github_id is not None:
             item["githubId"] = github_id
         reasons = self._transact(
@@ -144,7 +153,10 @@ class AccountRecords(UsersTableBase):
                             "SET participant = :participant, email = if_not_exists(email, :email), "
                             "createdAt = if_not_exists(createdAt, :now)"
                         ),
-                        "ConditionExpression": "attribute_not_exists(participant)",
+                        "ConditionExpression": (
+                            "attribute_not_exists(participant) AND attribute_not_exists(#closed)"
+                        ),
+                        "ExpressionAttributeNames": {"#closed": CLOSED},
                         "ExpressionAttributeValues": {
                             ":participant": item["pk"],
                             ":email": email,
@@ -156,6 +168,8 @@ class AccountRecords(UsersTableBase):
         )
         if reasons is not None:
             if len(reasons) > 1 and reasons[1] == CONDITION_FAILED:
+                if self.account_closed(sub):
+                    raise UnauthorizedError(ACCOUNT_CLOSED)
                 raise ConflictError(
                     "Your account already has a participant. Delete it (DELETE /me) to sign up with another "
                     "GitHub username."
@@ -163,7 +177,7 @@ class AccountRecords(UsersTableBase):
             if reasons and reasons[0] == CONDITION_FAILED:
                 raise ConflictError(f"The GitHub username '{profile.id}' already belongs to a participant.")
             raise ConflictError("Someone else changed this account at the same time; please try again.")
-        return ProfileRecord(profile=profile, version=1, account_sub=sub)
+        return ProfileRecord(profile=profile, version=1, account_sub=sub, author_key=author_key_of(sub))
 
     def update_profile(
         self, pk: str, sub: str, changes: dict[str, Any], expected_version: int | None
@@ -205,12 +219,43 @@ class AccountRecords(UsersTableBase):
             ) from error
         return _to_profile(item)
 
-    def delete_account(self, sub: str) -> str | None:
-        """Delete the account record, the participant it owns and its GitHub link; the participant's
-        key, if any."""
-        account = self.get_account(sub)
-        participant_pk = account.participant_pk if account else None
-        github = account.account.github if account else None
+    def author_guard(self, sub: str, participant_pk: str) -> dict[str, Any]:
+        """A ConditionCheck for a write made as `sub`'s participant: it still owns it, and the
+        account is not being deleted (for a transaction on another table, such as an article's)."""
+        return {
+            "ConditionCheck": {
+                "TableName": self._table.name,
+                "Key": {"pk": account_key(sub)},
+                "ConditionExpression": "participant = :pk AND attribute_not_exists(#closed)",
+                "ExpressionAttributeNames": {"#closed": CLOSED},
+                "ExpressionAttributeValues": {":pk": participant_pk},
+            }
+        }
+
+    def close_account(self, sub: str, now: datetime) -> AccountRecord | None:
+        """Mark the account as being deleted, before anything of it is: from here on every write of
+        it is refused. What it held as it was marked (None when it held nothing: never made, or
+        already deleted). Marking again changes nothing."""
+        item = self._table.update_item(
+            Key={"pk": account_key(sub)},
+            UpdateExpression=(
+                "SET #closed = if_not_exists(#closed, :now), #ttl = if_not_exists(#ttl, :expires)"
+            ),
+            ExpressionAttributeNames={"#closed": CLOSED, "#ttl": "ttl"},
+            ExpressionAttributeValues={
+                ":now": timestamp(now),
+                ":expires": int((now + TOMBSTONE_LIFETIME).timestamp()),
+            },
+            ReturnValues="ALL_NEW",
+        )["Attributes"]
+        return _to_account(item) if "createdAt" in item else None
+
+    def delete_account(self, sub: str, closed: AccountRecord | None) -> None:
+        """Delete what a closed account held (`closed`, as close_account gave it): the participant it
+        owns and its GitHub link; the account record becomes its tombstone (the sub and when it was
+        closed, no personal data), which goes a day later."""
+        participant_pk = closed.participant_pk if closed else None
+        github = closed.account.github if closed else None
         owned = [{"pk": participant_pk}] if participant_pk is not None else []
         owned += [{"pk": f"{GITHUB_PREFIX}{github.id}"}] if github is not None else []
         for key in owned:
@@ -223,5 +268,9 @@ class AccountRecords(UsersTableBase):
             except ClientError as error:
                 if not condition_failed(error):
                     raise
-        self._table.delete_item(Key={"pk": account_key(sub)})
-        return participant_pk
+        self._table.update_item(
+            Key={"pk": account_key(sub)},
+            UpdateExpression=("REMOVE email, createdAt, participant, githubId, githubLogin, githubLinkedAt"),
+            ConditionExpression="attribute_exists(#closed)",
+            ExpressionAttributeNames={"#closed": CLOSED},
+        )

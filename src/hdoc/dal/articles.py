@@ -6,6 +6,9 @@
   listing's page reads summaries only (twenty of them are a few KB, never DynamoDB's 1 MB page);
 - a tag entry per tag it carries: pk `tag#{tag}`, sk `{feedKey}` (a summary copy), so an article
   with several tags appears under each, and a tag's listing is a Query on the table;
+- an author entry: pk `author#{authorKey}`, sk `{id}`: which articles an author has, read with a
+  strongly consistent Query (the ByAuthor index may lag a write by a moment; deleting an account
+  must not miss an article published just before);
 - a tag count: pk `tagcount#{tag}`, sk `count`; in the TagCloud index (cloud, cloudKey) while above
   zero. Counts follow tag entries through the table's stream (`apply_tag_change`), with one marker
   item per counted entry so that a record delivered twice is counted once.
@@ -52,6 +55,10 @@ def article_key(article_id: str) -> dict[str, str]:
 
 def body_key(article_id: str) -> dict[str, str]:
     return {"pk": f"article#{article_id}", "sk": BODY_SK}
+
+
+def author_entry_key(author_key: str, article_id: str) -> dict[str, str]:
+    return {"pk": f"author#{author_key}", "sk": article_id}
 
 
 def feed_key(summary: ArticleSummary) -> str:
@@ -112,6 +119,10 @@ def _whole(article_item: dict[str, Any], body: dict[str, Any] | None) -> StoredA
     return StoredArticle(Article.model_validate(fields), fields["authorKey"], fields["feedKey"])
 
 
+def _author_entry(stored: StoredArticle) -> dict[str, Any]:
+    return author_entry_key(stored.author_key, stored.article.id)
+
+
 def _entry_item(stored: StoredArticle, tag: str) -> dict[str, Any]:
     return {**_summary_item(stored.article), "pk": f"tag#{tag}", "sk": stored.feed_key, "articleTag": tag}
 
@@ -137,16 +148,24 @@ class ArticlesTable:
 
     # -- articles ------------------------------------------------------------------------------------
 
-    def create(self, stored: StoredArticle) -> None:
-        """The article and its tag entries, in one transaction."""
-        transact_write(
+    def create(self, stored: StoredArticle, guard: dict[str, Any] | None = None) -> bool:
+        """The article, its tag entries and its author entry, in one transaction; with `guard` (a
+        ConditionCheck, say on the author's account), only while it holds: False when it did not."""
+        reasons = transact(
             self._client,
             [
                 self._put(article_item(stored), "attribute_not_exists(pk)"),
                 self._put(body_item(stored.article)),
                 *(self._put(_entry_item(stored, tag)) for tag in stored.article.tags),
+                self._put(_author_entry(stored)),
+                *([guard] if guard else []),
             ],
         )
+        if reasons is None:
+            return True
+        if guard and reasons[-1] == CONDITION_FAILED:
+            return False
+        raise RuntimeError(f"article {stored.article.id} could not be written: {reasons}")
 
     def get(self, article_id: str) -> StoredArticle | None:
         """The whole article: its two items, in one Query of its partition."""
@@ -192,6 +211,12 @@ class ArticlesTable:
                     self._put(body_item(new.article)),
                     *(self._delete({"pk": f"tag#{tag}", "sk": old.feed_key}) for tag in sorted(dropped)),
                     *(self._put(_entry_item(new, tag)) for tag in new.article.tags),
+                    *(
+                        [self._delete(author_entry_key(old.author_key, old.article.id))]
+                        if old.author_key != new.author_key
+                        else []
+                    ),
+                    self._put(_author_entry(new)),
                 ],
             )
         except ClientError as error:
@@ -209,6 +234,7 @@ class ArticlesTable:
                 self._delete(article_key(stored.article.id)),
                 self._delete(body_key(stored.article.id)),
                 *(self._delete({"pk": f"tag#{tag}", "sk": stored.feed_key}) for tag in stored.article.tags),
+                self._delete(author_entry_key(stored.author_key, stored.article.id)),
             ],
         )
 
@@ -270,21 +296,22 @@ class ArticlesTable:
         return [TagCount(tag=item["tag"], count=item["count"]) for item in items], more
 
     def all_by_author(self, author_key: str) -> list[StoredArticle]:
-        """Every article of an author (for deleting an account), page by page."""
-        found: list[StoredArticle] = []
-        request: dict[str, Any] = {
-            "IndexName": BY_AUTHOR_INDEX,
-            **key_equals("authorKey", author_key),
-        }
-        while True:
-            answer = self._table.query(**request)
-            for item in answer["Items"]:
-                stored = self.get(str(item["id"]))
-                if stored is not None:
-                    found.append(stored)
-            if "LastEvaluatedKey" not in answer:
-                return found
-            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        """Every article of an author (for deleting an account or moving a renamed one's), page by
+        page: its author entries, read strongly consistent, and the ByAuthor index (where articles
+        written before author entries existed are found)."""
+        ids: dict[str, None] = {}
+        for request in (
+            {**key_equals("pk", f"author#{author_key}"), "ConsistentRead": True},
+            {"IndexName": BY_AUTHOR_INDEX, **key_equals("authorKey", author_key)},
+        ):
+            while True:
+                answer = self._table.query(**request)
+                ids.update((str(item.get("id") or item["sk"]), None) for item in answer["Items"])
+                if "LastEvaluatedKey" not in answer:
+                    break
+                request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        found = (self.get(article_id) for article_id in ids)
+        return [stored for stored in found if stored is not None and stored.author_key == author_key]
 
     # -- tag counts ------------------------------------------------------------------------------------
 

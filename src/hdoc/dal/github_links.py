@@ -4,6 +4,7 @@ renamed. Mixed into UsersTable (users.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,13 +12,17 @@ from botocore.exceptions import ClientError
 
 from hdoc.dal.dynamo import CONDITION_FAILED, condition_failed, plain, timestamp
 from hdoc.dal.user_items import (
+    ACCOUNT_CLOSED,
+    CLOSED,
     GITHUB_PREFIX,
     LINK_STATE_PREFIX,
+    RENAME_PREFIX,
     LinkState,
     UsersTableBase,
     account_key,
+    author_key_of,
 )
-from hdoc.errors import ConflictError
+from hdoc.errors import ConflictError, UnauthorizedError
 from hdoc.models.account import GitHubLink
 
 
@@ -87,10 +92,13 @@ class GitHubLinkRecords(UsersTableBase):
                         "SET githubId = :id, githubLogin = :login, githubLinkedAt = :now, "
                         "createdAt = if_not_exists(createdAt, :now)"
                     ),
-                    # Linked as read above: a concurrent relink makes this one try again
+                    # Linked as read above: a concurrent relink makes this one try again; never
+                    # an account being deleted, or deleted
                     "ConditionExpression": (
                         "githubId = :previous" if previous else "attribute_not_exists(githubId)"
-                    ),
+                    )
+                    + " AND attribute_not_exists(#closed)",
+                    "ExpressionAttributeNames": {"#closed": CLOSED},
                     "ExpressionAttributeValues": {
                         ":id": github_id,
                         ":login": login,
@@ -141,6 +149,8 @@ class GitHubLinkRecords(UsersTableBase):
             )
         reasons = self._transact(items)
         if reasons is not None:
+            if len(reasons) > 1 and reasons[1] == CONDITION_FAILED and self.account_closed(sub):
+                raise UnauthorizedError(ACCOUNT_CLOSED)
             if reasons and reasons[0] == CONDITION_FAILED:
                 raise ConflictError(
                     f"The GitHub account {login} is linked to another hdoc account. Sign in with that "
@@ -169,6 +179,16 @@ class GitHubLinkRecords(UsersTableBase):
         for key in ("rankKey", "leaderboardKey", "joinedKey"):
             if key in item:
                 moved[key] = str(item[key]).removesuffix(f"#{old_pk}") + f"#{new_pk}"
+        # Its articles are keyed by its account from here on; the rename record lists what is left to
+        # move (a participant keyed by name has articles under that name), until it is all moved.
+        moved["authorKey"] = author_key_of(sub)
+        pending = Rename(
+            account_sub=sub,
+            from_pk=old_pk,
+            login=login,
+            from_author_key=str(item.get("authorKey") or old_pk),
+            to_author_key=author_key_of(sub),
+        )
         table = self._table.name
         reasons = self._transact(
             [
@@ -194,7 +214,10 @@ class GitHubLinkRecords(UsersTableBase):
                         "UpdateExpression": (
                             "SET participant = :new, githubLogin = :login, githubLinkedAt = :now"
                         ),
-                        "ConditionExpression": "participant = :old AND githubId = :id",
+                        "ConditionExpression": (
+                            "participant = :old AND githubId = :id AND attribute_not_exists(#closed)"
+                        ),
+                        "ExpressionAttributeNames": {"#closed": CLOSED},
                         "ExpressionAttributeValues": {
                             ":new": new_pk,
                             ":old": old_pk,
@@ -212,6 +235,14 @@ class GitHubLinkRecords(UsersTableBase):
                         "ExpressionAttributeValues": {":sub": sub},
                     }
                 },
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {**_rename_item(pending), "createdAt": timestamp(now)},
+                        # one move at a time: a pending one is finished first (finish_link)
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
             ]
         )
         if reasons is not None:
@@ -222,3 +253,50 @@ class GitHubLinkRecords(UsersTableBase):
                 )
             raise ConflictError("Your participant changed at the same time; please link again.")
         return GitHubLink(id=github_id, login=login, linked_at=now)
+
+    def pending_rename(self, sub: str) -> Rename | None:
+        """The move of `sub`'s participant that is not finished yet, if any."""
+        item = self._table.get_item(Key={"pk": f"{RENAME_PREFIX}{sub}"}, ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        return Rename(
+            account_sub=sub,
+            from_pk=str(item["fromPk"]),
+            login=str(item["login"]),
+            from_author_key=str(item["fromAuthorKey"]),
+            to_author_key=str(item["toAuthorKey"]),
+        )
+
+    def finish_rename(self, pending: Rename) -> None:
+        """The move is done (its articles follow the new name): forget it. Already forgotten is fine."""
+        try:
+            self._table.delete_item(
+                Key={"pk": f"{RENAME_PREFIX}{pending.account_sub}"},
+                ConditionExpression="fromPk = :from",
+                ExpressionAttributeValues={":from": pending.from_pk},
+            )
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A participant's move to its GitHub account's new login, with what its articles still need:
+    those under `from_author_key` (or named by the old login) move to `to_author_key` and the login."""
+
+    account_sub: str
+    from_pk: str
+    login: str
+    from_author_key: str
+    to_author_key: str
+
+
+def _rename_item(pending: Rename) -> dict[str, Any]:
+    return {
+        "pk": f"{RENAME_PREFIX}{pending.account_sub}",
+        "fromPk": pending.from_pk,
+        "login": pending.login,
+        "fromAuthorKey": pending.from_author_key,
+        "toAuthorKey": pending.to_author_key,
+    }

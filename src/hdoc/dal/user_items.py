@@ -14,6 +14,9 @@ A GitHub account linked to an account is held by `github#{numeric id}` (naming t
 in one transaction with the account's `githubId` and `githubLogin`, so one GitHub account is linked
 to one account at most. A link in progress is `githublink#{state}` (the account it is bound to, the
 PKCE verifier, when it expires; DynamoDB's TTL removes it): taken once, by its own account, in time.
+A deleted account's record stays as a tombstone (`closedAt`, nothing else), which every write of
+the account refuses. A participant moving to a renamed login leaves `rename#{sub}` until its
+articles follow (github_links.py).
 """
 
 from __future__ import annotations
@@ -31,6 +34,12 @@ ACCOUNT_PREFIX = "account#"
 GITHUB_PREFIX = "github#"
 LINK_STATE_PREFIX = "githublink#"
 QUOTA_PREFIX = "quota#"
+RENAME_PREFIX = "rename#"
+# An account being deleted, or deleted, keeps its record as a tombstone with only this attribute (and
+# its key, the Cognito sub): every write of the account checks it is absent, so that a still-valid
+# token of a deleted account cannot link, sign up or publish again.
+CLOSED = "closedAt"
+ACCOUNT_CLOSED = "This sign-in belongs to an account that was deleted: sign up again to take part."
 BY_USERNAME_INDEX = "ByUsername"
 LEADERBOARD_INDEX = "Leaderboard"
 RECENT_INDEX = "Recent"
@@ -82,6 +91,10 @@ class ProfileRecord:
     version: int
     account_sub: str | None
     github_id: int | None = None  # the GitHub account that proved the name, for a verified one
+    # Who wrote the participant's articles, as the ARTICLES table knows them: its account, which no
+    # rename changes and no later holder of the name shares (`account#{sub}`). A participant made
+    # before articles were keyed by account has its username's key until it moves.
+    author_key: str = ""
 
 
 # Each field of a participant's profile (the API's Profile model, of which Participant is the public
@@ -126,6 +139,11 @@ def account_key(sub: str) -> str:
     return f"{ACCOUNT_PREFIX}{sub}"
 
 
+def author_key_of(sub: str) -> str:
+    """The author key of the articles an account's participant writes (its account's key)."""
+    return account_key(sub)
+
+
 def _to_record(item: dict[str, Any]) -> ParticipantRecord:
     return ParticipantRecord(
         pk=item["pk"],
@@ -144,6 +162,7 @@ def _to_profile(item: dict[str, Any]) -> ProfileRecord:
         version=int(plain(item.get("version", 1))),
         account_sub=item.get("accountSub"),
         github_id=None if github_id is None else int(plain(github_id)),
+        author_key=str(item.get("authorKey") or item["pk"]),
     )
 
 
@@ -208,4 +227,17 @@ class UsersTableBase:
     def get_account(self, sub: str) -> AccountRecord | None:
         """A person's account, by their Cognito sub."""
         item = self._table.get_item(Key={"pk": account_key(sub)}).get("Item")
-        return None if item is None else _to_account(item)
+        return None if item is None or CLOSED in item else _to_account(item)
+
+    def author_key(self, pk: str) -> str | None:
+        """The author key of the participant `pk` (its articles' key), if there is one."""
+        projection = "pk, authorKey, participantList"
+        item = self._table.get_item(Key={"pk": pk}, ProjectionExpression=projection).get("Item")
+        if item is None or item.get("participantList") != PARTICIPANT_LIST:
+            return None
+        return str(item.get("authorKey") or item["pk"])
+
+    def account_closed(self, sub: str) -> bool:
+        """Whether the account was deleted (or is being deleted): its record is a tombstone."""
+        item = self._table.get_item(Key={"pk": account_key(sub)}, ConsistentRead=True).get("Item")
+        return item is not None and CLOSED in item

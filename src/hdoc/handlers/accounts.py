@@ -66,9 +66,13 @@ def profile_response(record: ProfileRecord, status: HTTPStatus = HTTPStatus.OK) 
 
 
 def delete_sign_in(person: Caller) -> None:
-    """Delete the Cognito user; already gone is fine."""
+    """Sign the Cognito user out everywhere (its refresh tokens revoked, so no new ID token is ever
+    issued), then delete it; already gone is fine. An ID token issued before stays valid until it
+    expires: the account's tombstone refuses its writes."""
+    cognito, pool = aws.cognito(), settings().user_pool_id
     try:
-        aws.cognito().admin_delete_user(UserPoolId=settings().user_pool_id, Username=person.username)
+        cognito.admin_user_global_sign_out(UserPoolId=pool, Username=person.username)
+        cognito.admin_delete_user(UserPoolId=pool, Username=person.username)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") != "UserNotFoundException":
             raise

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from hdoc.handlers.api import build_resolver, current_event, documented_responses, lambda_handler_for
 from hdoc.handlers.params import ArticleId, Cursor, Limit
-from hdoc.handlers.tables import articles_table, cursor_keys
+from hdoc.handlers.tables import articles_table, authors, cursor_keys
 from hdoc.logic import articles
 from hdoc.logic.feeds import ATOM_CONTENT_TYPE, atom_feed
 from hdoc.models.article import Article, ArticlePage, TagPage
@@ -43,7 +43,9 @@ AuthorFilter = Annotated[
 def list_articles(
     tag: TagFilter = None, author: AuthorFilter = None, limit: Limit = 20, cursor: Cursor = None
 ) -> ArticlePage:
-    return articles.listing(articles_table(), tag, author, limit, cursor, keys=cursor_keys())
+    return articles.listing(
+        articles_table(), authors(), tag, author, limit=limit, cursor=cursor, keys=cursor_keys()
+    )
 
 
 @router.get(

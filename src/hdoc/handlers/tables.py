@@ -14,7 +14,16 @@ if TYPE_CHECKING:
     from hdoc.dal.articles import ArticlesTable
     from hdoc.dal.cursor_keys import SecretCursorKeys
     from hdoc.dal.statistics import StatisticsTable
+    from hdoc.dal.user_items import UsersTableBase
     from hdoc.dal.users import UsersTable
+
+
+@from_settings
+def authors() -> UsersTableBase:
+    """The USERS table for finding a participant's author key only (a reader loads no more of it)."""
+    from hdoc.dal.user_items import UsersTableBase
+
+    return UsersTableBase(settings().users_table_name)
 
 
 @from_settings

@@ -8,9 +8,15 @@ from typing import Any
 
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
-from hdoc.dal.user_items import ProfileRecord
+from hdoc.dal.user_items import ACCOUNT_CLOSED, ProfileRecord, author_key_of
 from hdoc.dal.users import UsersTable
-from hdoc.errors import ConflictError, ForbiddenError, InvalidParameterError, NotFoundError
+from hdoc.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidParameterError,
+    NotFoundError,
+    UnauthorizedError,
+)
 from hdoc.logic import quotas
 from hdoc.models.account import Profile
 from hdoc.models.account_api import Me, ProfilePatch, SignupRequest
@@ -29,6 +35,8 @@ def signup(
     now = now or datetime.now(UTC)
     username = request.github_username
     account = users.get_account(caller.sub)
+    if account is None and users.account_closed(caller.sub):
+        raise UnauthorizedError(ACCOUNT_CLOSED)
     github = account.account.github if account else None
     if github is None:
         raise ForbiddenError(
@@ -70,6 +78,8 @@ def me(users: UsersTable, caller: Caller) -> tuple[Me, int]:
     """The caller's account and participant, and the participant's version."""
     account = users.get_account(caller.sub)
     record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
+    if account is None and users.account_closed(caller.sub):
+        raise UnauthorizedError(ACCOUNT_CLOSED)
     if account is None or record is None:
         raise NotFoundError(COMPLETE_SIGNUP)
     return Me(account=account.account, participant=record.profile), record.version
@@ -115,7 +125,7 @@ def export(
         exported_at=exported_at,
         account=account.account,
         participant=record.profile if record else None,
-        articles=[stored.article for stored in articles.all_by_author(pk)],
+        articles=[stored.article for stored in articles.all_by_author(record.author_key)] if record else [],
         journey=journey.report if journey else None,
     )
 
@@ -126,18 +136,31 @@ def delete(
     statistics: StatisticsTable,
     caller: Caller,
     delete_sign_in: Callable[[Caller], None],
+    *,
+    now: datetime | None = None,
 ) -> None:
-    """Remove everything hdoc holds about the caller (articles first), then their sign-in. Safe to repeat."""
-    account = users.get_account(caller.sub)
-    if account is not None and account.participant_pk is not None:
-        for stored in articles.all_by_author(account.participant_pk):
-            articles.delete(stored)  # its tag entries go with it, and the counter uncounts them
-        statistics.delete(account.participant_pk)
-    deleted = users.delete_account(caller.sub)
-    if deleted is not None:
+    """Remove everything hdoc holds about the caller, then their sign-in. The account is marked as
+    closing first, so that no write of it (an article posted meanwhile, a relink, a signup with a
+    still-valid token) lands after the deletion read what to delete; its record stays as that mark
+    (a tombstone with no personal data). Safe to repeat."""
+    closed = users.close_account(caller.sub, now or datetime.now(UTC))
+    if closed is not None and closed.participant_pk is not None:
+        record = users.get_profile(closed.participant_pk)
+        keys = {closed.participant_pk, author_key_of(caller.sub), *([record.author_key] if record else [])}
+        pending = users.pending_rename(caller.sub)
+        keys |= {pending.from_author_key} if pending else set()
+        for key in sorted(keys):
+            for stored in articles.all_by_author(key):
+                articles.delete(stored)  # its tag entries go with it, and the counter uncounts them
+        statistics.delete(closed.participant_pk)
+        if pending:
+            statistics.delete(pending.from_pk)
+            users.finish_rename(pending)
+    users.delete_account(caller.sub, closed)
+    if closed is not None and closed.participant_pk is not None:
         # Once the participant is gone no refresh can write first statistics; one that wrote in the
         # moment between the two deletions is removed here.
-        statistics.delete(deleted)
+        statistics.delete(closed.participant_pk)
     delete_sign_in(caller)
 
 
@@ -158,7 +181,7 @@ def release(
             f"{record.profile.id} is verified: its owner proved the GitHub account is theirs, so the "
             "username cannot be released."
         )
-    for stored in articles.all_by_author(pk):
+    for stored in articles.all_by_author(record.author_key):
         articles.delete(stored)
     if not users.release_participant(pk):
         raise NotFoundError(f"No participant has the username {username}.")

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slugify import slugify
 from ulid import ULID
 
 from hdoc.dal.articles import ITEM_MAX_BYTES, ArticlesTable, StoredArticle, body_size, feed_key
+from hdoc.dal.user_items import ACCOUNT_CLOSED
 from hdoc.dal.users import UsersTable
 from hdoc.errors import (
     ForbiddenError,
     PreconditionFailedError,
     PreconditionRequiredError,
     TooLargeError,
+    UnauthorizedError,
 )
 from hdoc.logic import quotas
 from hdoc.logic.articles import get, version_tag
@@ -39,13 +42,33 @@ def slug_for(title: str) -> str:
     return slugify(title, max_length=80, word_boundary=True) or "article"
 
 
-def _owned_author(users: UsersTable, caller: Caller) -> tuple[str, str]:
-    """The caller's participant (key, username as typed); ForbiddenError when they have none."""
+@dataclass(frozen=True)
+class Author:
+    """The caller as an author: their participant's key and username, and the author keys their
+    articles may have (the account's; while a rename is finishing, also the old name's)."""
+
+    pk: str
+    username: str
+    author_key: str
+    owned_keys: frozenset[str]
+
+
+def _owned_author(users: UsersTable, caller: Caller) -> Author:
+    """The caller's participant as an author; ForbiddenError when they have none."""
     account = users.get_account(caller.sub)
     record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
-    if record is None:
+    if account is None or record is None:
+        if users.account_closed(caller.sub):
+            raise UnauthorizedError(ACCOUNT_CLOSED)
         raise ForbiddenError("Only participants write articles: complete signup with POST /signup first.")
-    return username_key(record.profile.id), record.profile.id
+    pending = users.pending_rename(caller.sub)
+    owned = {record.author_key, *([pending.from_author_key] if pending else [])}
+    return Author(
+        pk=username_key(record.profile.id),
+        username=record.profile.id,
+        author_key=record.author_key,
+        owned_keys=frozenset(owned),
+    )
 
 
 def _article(
@@ -85,13 +108,21 @@ def create(
     users: UsersTable, articles: ArticlesTable, caller: Caller, username: str, request: ArticleRequest
 ) -> Article:
     """Publish an article as `username`, who must be the caller's own participant (admins too)."""
-    author_key, author = _owned_author(users, caller)
-    if author_key != username_key(username):
-        raise ForbiddenError(f"You can only post articles as yourself ({author}), not as {username}.")
+    author = _owned_author(users, caller)
+    if author.pk != username_key(username):
+        raise ForbiddenError(
+            f"You can only post articles as yourself ({author.username}), not as {username}."
+        )
     now = datetime.now(UTC)
-    article = _storable(_article(str(ULID()), author, request, now, now))
+    article = _storable(_article(str(ULID()), author.username, request, now, now))
     with quotas.spending(users, caller.sub, quotas.ARTICLES_PER_DAY):
-        articles.create(StoredArticle(article, author_key, feed_key(article)))
+        # Only while the account still owns the participant and is not being deleted: an article
+        # posted as DELETE /me runs is refused, never left behind
+        stored = StoredArticle(article, author.author_key, feed_key(article))
+        if not articles.create(stored, guard=users.author_guard(caller.sub, author.pk)):
+            if users.account_closed(caller.sub):
+                raise UnauthorizedError(ACCOUNT_CLOSED)
+            raise ForbiddenError("Your participant changed meanwhile (renamed or deleted): try again.")
     return article
 
 
@@ -112,8 +143,8 @@ def update(
             "meanwhile is lost."
         )
     stored = get(articles, article_id)
-    author_key, _ = _owned_author(users, caller)
-    if stored.author_key != author_key:
+    author = _owned_author(users, caller)
+    if stored.author_key not in author.owned_keys:
         raise ForbiddenError("Only the author can edit this article.")
     if if_match.strip() != version_tag(stored.article):
         raise PreconditionFailedError(
@@ -121,18 +152,16 @@ def update(
             "version and its ETag, then make your change again."
         )
     old = stored.article
-    article = _storable(_article(old.id, old.author, request, old.created_at, datetime.now(UTC)))
-    articles.replace(stored, StoredArticle(article, author_key, stored.feed_key))
+    article = _storable(_article(old.id, author.username, request, old.created_at, datetime.now(UTC)))
+    articles.replace(stored, StoredArticle(article, author.author_key, stored.feed_key))
     return article
 
 
 def delete(users: UsersTable, articles: ArticlesTable, caller: Caller, article_id: str) -> None:
     """Delete an article: its author, or an admin, may."""
     stored = get(articles, article_id)
-    if not caller.is_admin:
-        author_key, _ = _owned_author(users, caller)
-        if stored.author_key != author_key:
-            raise ForbiddenError("Only the author or an admin can delete this article.")
+    if not caller.is_admin and stored.author_key not in _owned_author(users, caller).owned_keys:
+        raise ForbiddenError("Only the author or an admin can delete this article.")
     articles.delete(stored)
     if caller.is_admin:  # who deleted what, and when (the log line's time), for the audit
         logger.info(

@@ -15,11 +15,12 @@ from hdoc.dal.articles import (
     cloud_key,
     feed_key,
 )
+from hdoc.dal.user_items import UsersTableBase
 from hdoc.errors import InvalidParameterError, NotFoundError
 from hdoc.logic.cursors import CursorKeys, decode_cursor, encode_cursor
 from hdoc.logic.markdown import render_markdown
 from hdoc.models.article import Article, ArticlePage, ArticleSummary, TagPage
-from hdoc.models.usernames import username_key
+from hdoc.models.usernames import is_valid_username, username_key
 
 
 class FeedCursor(BaseModel):
@@ -58,32 +59,40 @@ def feed(articles: ArticlesTable, tag: str | None, size: int) -> list[Article]:
 
 
 def _newest(
-    articles: ArticlesTable, tag: str | None, author: str | None, limit: int, after: str | None
+    articles: ArticlesTable, tag: str | None, author_key: str | None, limit: int, after: str | None
 ) -> tuple[list[ArticleSummary], bool]:
     if tag:
         return articles.by_tag(tag, limit, after)
-    if author:
-        return articles.by_author(username_key(author), limit, after)
+    if author_key:
+        return articles.by_author(author_key, limit, after)
     return articles.newest(limit, after)
 
 
 def listing(
     articles: ArticlesTable,
+    users: UsersTableBase,
     tag: str | None,
     author: str | None,
+    *,
     limit: int,
     cursor: str | None,
-    *,
     keys: CursorKeys,
 ) -> ArticlePage:
-    """Articles newest first: all of them, one tag's, or one author's."""
+    """Articles newest first: all of them, one tag's, or one author's (the participant who has that
+    username now: articles are keyed by its account, so a login's next holder never lists, nor
+    edits, its previous holder's)."""
     if tag and author:
         raise InvalidParameterError("author", "cannot be combined with 'tag'; ask for one or the other")
     name = (
         f"articles:tag:{tag}" if tag else f"articles:author:{username_key(author)}" if author else "articles"
     )
     after = decode_cursor(cursor, name, FeedCursor, keys).key if cursor else None
-    items, more = _newest(articles, tag, author, limit, after)
+    author_key = None
+    if author:
+        author_key = users.author_key(username_key(author)) if is_valid_username(author) else None
+        if author_key is None:
+            return ArticlePage(items=[], next_cursor=None)
+    items, more = _newest(articles, tag, author_key, limit, after)
     next_cursor = encode_cursor(name, FeedCursor(key=feed_key(items[-1])), keys) if more else None
     return ArticlePage(items=items, next_cursor=next_cursor)
 

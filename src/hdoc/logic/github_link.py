@@ -12,10 +12,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from hdoc.dal.articles import ArticlesTable, StoredArticle
+from hdoc.dal.github_links import Rename
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.user_items import LinkState, ProfileRecord
 from hdoc.dal.users import UsersTable
-from hdoc.errors import InvalidParameterError, UpstreamError
+from hdoc.errors import ConflictError, InvalidParameterError, PreconditionFailedError, UpstreamError
 from hdoc.logic import quotas
 from hdoc.models.account import GitHubLink
 from hdoc.models.account_api import GitHubCallback, GitHubLinkStart
@@ -101,6 +102,9 @@ def finish_link(
             f"GitHub could not confirm who you are ({error}); nothing was changed: link again in a moment.",
             timed_out=error.timed_out,
         ) from error
+    pending = users.pending_rename(caller.sub)
+    if pending is not None:  # a move that stopped half way is finished first
+        complete_rename(users, articles, statistics, pending)
     account = users.get_account(caller.sub)
     participant_pk = account.participant_pk if account else None
     record = users.get_profile(participant_pk) if participant_pk else None
@@ -123,13 +127,51 @@ def _renamed(
     now: datetime,
 ) -> GitHubLink:
     """The participant's GitHub account was renamed (same numeric id): the participant moves to the
-    new name, its articles follow, and its statistics are read afresh under it."""
+    new name in one transaction that also records the move; its articles then follow, and its
+    statistics are read afresh under it. A move stopped half way (say, by a failure among the
+    articles) is finished by the next link (a retry of this one included); until then its owner
+    still owns the articles left under the old key, and nobody else does."""
     old_pk = record.profile.id.lower()
     if old_pk == login.lower():  # only the case changed: the key stays
         return users.link_github(caller.sub, github_id, login, now)
     link = users.rename_participant(caller.sub, old_pk, github_id, login, now)
-    for stored in articles.all_by_author(old_pk):
-        renamed = stored.article.model_copy(update={"author": login})
-        articles.replace(stored, StoredArticle(renamed, login.lower(), stored.feed_key))
-    statistics.delete(old_pk)
+    pending = users.pending_rename(caller.sub)
+    if pending is not None:
+        complete_rename(users, articles, statistics, pending)
     return link
+
+
+MOVE_ATTEMPTS = 5
+
+
+def complete_rename(
+    users: UsersTable, articles: ArticlesTable, statistics: StatisticsTable, pending: Rename
+) -> None:
+    """Finish a participant's move: every article of it under its new author key and login, its old
+    statistics gone, then the record forgotten. Safe to repeat, and to run beside an edit (an article
+    changed meanwhile is read again)."""
+    for key in dict.fromkeys([pending.from_author_key, pending.to_author_key]):
+        for stored in articles.all_by_author(key):
+            _move_article(articles, stored, pending)
+    statistics.delete(pending.from_pk)
+    users.finish_rename(pending)
+
+
+def _move_article(articles: ArticlesTable, stored: StoredArticle, pending: Rename) -> None:
+    current: StoredArticle | None = stored
+    for _ in range(MOVE_ATTEMPTS):
+        if current is None:  # deleted meanwhile
+            return
+        if current.author_key == pending.to_author_key and current.article.author == pending.login:
+            return
+        renamed = current.article.model_copy(update={"author": pending.login})
+        try:
+            articles.replace(current, StoredArticle(renamed, pending.to_author_key, current.feed_key))
+        except PreconditionFailedError:
+            current = articles.get(current.article.id)
+            continue
+        return
+    raise ConflictError(
+        f"Article {stored.article.id} kept changing while your participant moved to {pending.login}; "
+        "link again to finish the move."
+    )
