@@ -426,3 +426,26 @@ def test_a_deleted_accounts_still_valid_token_cannot_relink_sign_up_or_publish(a
         if attribute["Name"] == "email"
     ]
     assert len(emails) == len(set(emails))
+
+
+def test_a_name_held_by_a_github_account_that_renamed_away_goes_to_the_login_new_owner(api, github):
+    stale = signed_up(api, github, "Stale-Name")
+    written = publish(api, stale, "Stale-Name", "Before I renamed")
+    assert written.status_code == 201
+    # Its owner renames on GitHub and never relinks here; someone else takes the login on GitHub
+    github.oauth.rename("Stale-Name", "Fresh-Name")
+    newcomer = signed_up(api, github, "Stale-Name")  # 201, not 409: GitHub says the login is theirs
+
+    mine = requests.get(f"{api.url}/me", headers=newcomer, timeout=30).json()["participant"]
+    assert (mine["id"], mine["verified"]) == ("Stale-Name", True)
+    # The previous holder moved to the login its GitHub account has now, with its article
+    moved = requests.get(f"{api.url}/users/fresh-name", timeout=30).json()
+    assert (moved["id"], moved["verified"]) == ("Fresh-Name", True)
+    theirs = requests.get(f"{api.url}/me", headers=stale, timeout=30).json()["participant"]
+    assert theirs["id"] == "Fresh-Name"
+    listed = requests.get(f"{api.url}/articles", params={"author": "fresh-name"}, timeout=30).json()
+    assert [(item["id"], item["author"]) for item in listed["items"]] == [
+        (written.json()["id"], "Fresh-Name")
+    ]
+    assert edit(api, stale, written.json()["id"], "Still mine").status_code == 200
+    assert edit(api, newcomer, written.json()["id"], "Not mine").status_code == 403

@@ -192,10 +192,10 @@ def test_an_unexpected_failure_costs_only_that_journey_its_refresh(github, stati
         github.add(journey(f"{name}/100DaysOfCloud", 2))
 
     class Broken(GitHubClient):
-        def fetch_journey(self, repo, known=None):
+        def fetch_journey(self, repo, known=None, owner_id=None):
             if repo.startswith("ana/"):
                 raise RuntimeError("a bug")
-            return super().fetch_journey(repo, known)
+            return super().fetch_journey(repo, known, owner_id)
 
     broken = Broken(lambda: github.token, github.url)
     tally = refresh_journeys(broken, statistics, [target("ana"), target("bo")], NOW)
@@ -269,3 +269,27 @@ def test_a_refresh_overlapping_the_participants_deletion_leaves_no_statistics(gi
     assert guarded.get("gone-soon") is None
     assert refresh_journey(source(github), guarded, target("still-here"), NOW) == "changed"
     assert guarded.get("still-here") is not None
+
+
+def test_a_journey_is_read_only_when_its_repository_is_the_verified_participants_github_account(
+    github, statistics
+):
+    """A login can pass to someone else on GitHub: a participant verified as the GitHub account
+    with id N reads only a repository whose owner is N, whatever its name says."""
+    github.add(journey("kept/100DaysOfCloud", 3))
+    github.add(journey("taken/100DaysOfCloud", 3))
+    holder = github.oauth.account("kept").id
+    # the participant verified as "taken" renamed on GitHub; someone else holds "taken" now
+    github.oauth.rename("taken", "moved-on")
+    stale_id = github.oauth.account("moved-on").id
+    assert github.oauth.account("taken").id != stale_id
+
+    owner = JourneyTarget("kept", "kept/100DaysOfCloud", "UTC", github_id=holder)
+    stale = JourneyTarget("taken", "taken/100DaysOfCloud", "UTC", github_id=stale_id)
+    assert refresh_journey(source(github), statistics, owner, NOW) == "changed"
+    assert refresh_journey(source(github), statistics, stale, NOW) == "not-owner"
+    stored = statistics.get("taken")
+    assert stored is not None
+    assert stored.status == "not-owner"
+    assert stored.report is None
+    assert "links GitHub again" in (stored.status_detail or "")

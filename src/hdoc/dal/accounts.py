@@ -33,6 +33,10 @@ from hdoc.models.account import Profile
 TOMBSTONE_LIFETIME = timedelta(days=1)
 
 
+class NameTakenError(ConflictError):
+    """Another participant holds the username."""
+
+
 class AccountRecords(UsersTableBase):
     """The account methods of UsersTable, on the same table."""
 
@@ -81,21 +85,27 @@ class AccountRecords(UsersTableBase):
             if not condition_failed(error):  # already given back, or gone with its window
                 raise
 
-    def release_participant(self, pk: str) -> bool:
-        """Delete a participant that is not verified and free its username; its account stays, with
-        no participant. False when there is no such participant; ConflictError when it is verified."""
+    def release_participant(self, pk: str, stale_github_id: int | None = None) -> bool:
+        """Delete a participant that is not verified (or verified as `stale_github_id`, a GitHub
+        account that no longer has its login) and free its username; its account stays, with no
+        participant. False when there is no such participant; ConflictError when it is verified."""
         record = self.get_profile(pk)
         if record is None:
             return False
+        stale = " OR githubId = :stale" if stale_github_id is not None else ""
         items: list[dict[str, Any]] = [
             {
                 "Delete": {
                     "TableName": self._table.name,
                     "Key": {"pk": pk},
                     "ConditionExpression": (
-                        "attribute_exists(pk) AND (attribute_not_exists(verified) OR verified <> :yes)"
+                        "attribute_exists(pk) AND "
+                        f"(attribute_not_exists(verified) OR verified <> :yes{stale})"
                     ),
-                    "ExpressionAttributeValues": {":yes": True},
+                    "ExpressionAttributeValues": {
+                        ":yes": True,
+                        **({":stale": stale_github_id} if stale_github_id is not None else {}),
+                    },
                 }
             }
         ]
@@ -175,7 +185,7 @@ class AccountRecords(UsersTableBase):
                     "GitHub username."
                 )
             if reasons and reasons[0] == CONDITION_FAILED:
-                raise ConflictError(f"The GitHub username '{profile.id}' already belongs to a participant.")
+                raise NameTakenError(f"The GitHub username '{profile.id}' already belongs to a participant.")
             raise ConflictError("Someone else changed this account at the same time; please try again.")
         return ProfileRecord(profile=profile, version=1, account_sub=sub, author_key=author_key_of(sub))
 
@@ -270,7 +280,9 @@ class AccountRecords(UsersTableBase):
                     raise
         self._table.update_item(
             Key={"pk": account_key(sub)},
-            UpdateExpression=("REMOVE email, createdAt, participant, githubId, githubLogin, githubLinkedAt"),
+            UpdateExpression=(
+                "REMOVE email, createdAt, participant, githubId, githubLogin, githubLinkedAt, renaming"
+            ),
             ConditionExpression="attribute_exists(#closed)",
             ExpressionAttributeNames={"#closed": CLOSED},
         )

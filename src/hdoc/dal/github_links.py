@@ -16,7 +16,7 @@ from hdoc.dal.user_items import (
     CLOSED,
     GITHUB_PREFIX,
     LINK_STATE_PREFIX,
-    RENAME_PREFIX,
+    RENAMING,
     LinkState,
     UsersTableBase,
     account_key,
@@ -211,19 +211,24 @@ class GitHubLinkRecords(UsersTableBase):
                     "Update": {
                         "TableName": table,
                         "Key": {"pk": account_key(sub)},
+                        # The move is recorded on the account until its articles follow (one
+                        # move at a time: a pending one is finished first, finish_link)
                         "UpdateExpression": (
-                            "SET participant = :new, githubLogin = :login, githubLinkedAt = :now"
+                            "SET participant = :new, githubLogin = :login, githubLinkedAt = :now, "
+                            "#renaming = :renaming"
                         ),
                         "ConditionExpression": (
-                            "participant = :old AND githubId = :id AND attribute_not_exists(#closed)"
+                            "participant = :old AND githubId = :id AND attribute_not_exists(#closed) "
+                            "AND attribute_not_exists(#renaming)"
                         ),
-                        "ExpressionAttributeNames": {"#closed": CLOSED},
+                        "ExpressionAttributeNames": {"#closed": CLOSED, "#renaming": RENAMING},
                         "ExpressionAttributeValues": {
                             ":new": new_pk,
                             ":old": old_pk,
                             ":login": login,
                             ":now": timestamp(now),
                             ":id": github_id,
+                            ":renaming": {**_rename_fields(pending), "startedAt": timestamp(now)},
                         },
                     }
                 },
@@ -233,14 +238,6 @@ class GitHubLinkRecords(UsersTableBase):
                         "Item": {"pk": f"{GITHUB_PREFIX}{github_id}", "accountSub": sub, "login": login},
                         "ConditionExpression": "accountSub = :sub",
                         "ExpressionAttributeValues": {":sub": sub},
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": table,
-                        "Item": {**_rename_item(pending), "createdAt": timestamp(now)},
-                        # one move at a time: a pending one is finished first (finish_link)
-                        "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
             ]
@@ -256,23 +253,17 @@ class GitHubLinkRecords(UsersTableBase):
 
     def pending_rename(self, sub: str) -> Rename | None:
         """The move of `sub`'s participant that is not finished yet, if any."""
-        item = self._table.get_item(Key={"pk": f"{RENAME_PREFIX}{sub}"}, ConsistentRead=True).get("Item")
-        if item is None:
-            return None
-        return Rename(
-            account_sub=sub,
-            from_pk=str(item["fromPk"]),
-            login=str(item["login"]),
-            from_author_key=str(item["fromAuthorKey"]),
-            to_author_key=str(item["toAuthorKey"]),
-        )
+        item = self._table.get_item(Key={"pk": account_key(sub)}, ConsistentRead=True).get("Item")
+        return rename_of(sub, item)
 
     def finish_rename(self, pending: Rename) -> None:
         """The move is done (its articles follow the new name): forget it. Already forgotten is fine."""
         try:
-            self._table.delete_item(
-                Key={"pk": f"{RENAME_PREFIX}{pending.account_sub}"},
-                ConditionExpression="fromPk = :from",
+            self._table.update_item(
+                Key={"pk": account_key(pending.account_sub)},
+                UpdateExpression="REMOVE #renaming",
+                ConditionExpression="#renaming.fromPk = :from",
+                ExpressionAttributeNames={"#renaming": RENAMING},
                 ExpressionAttributeValues={":from": pending.from_pk},
             )
         except ClientError as error:
@@ -292,11 +283,24 @@ class Rename:
     to_author_key: str
 
 
-def _rename_item(pending: Rename) -> dict[str, Any]:
+def _rename_fields(pending: Rename) -> dict[str, Any]:
     return {
-        "pk": f"{RENAME_PREFIX}{pending.account_sub}",
         "fromPk": pending.from_pk,
         "login": pending.login,
         "fromAuthorKey": pending.from_author_key,
         "toAuthorKey": pending.to_author_key,
     }
+
+
+def rename_of(sub: str, account_item: dict[str, Any] | None) -> Rename | None:
+    """The move an account record says is pending, if any."""
+    fields = (account_item or {}).get(RENAMING)
+    if not fields:
+        return None
+    return Rename(
+        account_sub=sub,
+        from_pk=str(fields["fromPk"]),
+        login=str(fields["login"]),
+        from_author_key=str(fields["fromAuthorKey"]),
+        to_author_key=str(fields["toAuthorKey"]),
+    )

@@ -15,8 +15,8 @@ in one transaction with the account's `githubId` and `githubLogin`, so one GitHu
 to one account at most. A link in progress is `githublink#{state}` (the account it is bound to, the
 PKCE verifier, when it expires; DynamoDB's TTL removes it): taken once, by its own account, in time.
 A deleted account's record stays as a tombstone (`closedAt`, nothing else), which every write of
-the account refuses. A participant moving to a renamed login leaves `rename#{sub}` until its
-articles follow (github_links.py).
+the account refuses. A participant moving to a renamed login leaves `renaming` on its account until
+its articles follow (github_links.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ ACCOUNT_PREFIX = "account#"
 GITHUB_PREFIX = "github#"
 LINK_STATE_PREFIX = "githublink#"
 QUOTA_PREFIX = "quota#"
-RENAME_PREFIX = "rename#"
+RENAMING = "renaming"  # on an account: its participant's move to a new login, until its articles follow
 # An account being deleted, or deleted, keeps its record as a tombstone with only this attribute (and
 # its key, the Cognito sub): every write of the account checks it is absent, so that a still-valid
 # token of a deleted account cannot link, sign up or publish again.
@@ -81,6 +81,8 @@ class AccountRecord:
 
     account: Account
     participant_pk: str | None
+    # While its participant's move to a renamed login is finishing: the author key its articles had
+    renaming_from_author_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ def _to_account(item: dict[str, Any]) -> AccountRecord:
             github=github,
         ),
         participant_pk=item.get("participant"),
+        renaming_from_author_key=str(item[RENAMING]["fromAuthorKey"]) if item.get(RENAMING) else None,
     )
 
 

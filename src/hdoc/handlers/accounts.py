@@ -78,6 +78,10 @@ def delete_sign_in(person: Caller) -> None:
             raise
 
 
+def stores() -> accounts.Stores:
+    return accounts.Stores(articles=articles_table(), statistics=statistics_table(), github=github_app)
+
+
 def start_refresh(username: str) -> None:
     """Start the statistics parser for one participant (the same flow as the scheduled run)."""
     aws.stepfunctions().start_execution(
@@ -100,7 +104,8 @@ def start_refresh(username: str) -> None:
     responses=documented_responses(Profile, 400, 401, 403, 409, 413, 415, status=201),
 )
 def signup(request: Annotated[SignupRequest, Body()]) -> Response[Profile]:
-    return profile_response(accounts.signup(users_table(), caller(), request), HTTPStatus.CREATED)
+    record = accounts.signup(users_table(), caller(), request, stores())
+    return profile_response(record, HTTPStatus.CREATED)
 
 
 @router.get(
@@ -273,14 +278,15 @@ def get_github_link() -> GitHubLink:
     description=(
         "For a username squatted before linking existed, or whose account's GitHub link is gone: the "
         "participant, its articles and statistics are deleted and the username can be claimed by the "
-        "owner of the GitHub account. A verified participant cannot be released (409)."
+        "owner of the GitHub account. A verified participant cannot be released (409), unless GitHub "
+        "gives its GitHub account another login now (renamed, never relinked) or has no such account."
     ),
     tags=["account"],
     security=SIGNED_IN,
     responses=documented_responses(None, 400, 401, 403, 404, 409, status=204),
 )
 def release_participant(username: UsernamePath) -> Response[None]:
-    accounts.release(users_table(), articles_table(), statistics_table(), caller(), username)
+    accounts.release(users_table(), stores(), caller(), username)
     return Response(status_code=204, body=None)
 
 

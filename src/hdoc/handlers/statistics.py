@@ -67,7 +67,12 @@ def refresh_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, An
     pks = [username_key(name) for name in event.get("usernames", []) if isinstance(name, str)]
     profiles = users_table().get_profiles(pks)
     targets = [
-        JourneyTarget(record.profile.id, record.profile.journey_repo, record.profile.timezone)
+        JourneyTarget(
+            record.profile.id,
+            record.profile.journey_repo,
+            record.profile.timezone,
+            github_id=record.github_id if record.profile.verified else None,
+        )
         for record in profiles
     ]
     # Stop a minute before Lambda's timeout: what is left waits for the next run.

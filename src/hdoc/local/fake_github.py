@@ -261,6 +261,7 @@ class FakeGitHub:
 
     def _repository_document(self, repository: FakeRepository) -> dict[str, Any]:
         created = repository.created_at
+        owner = self.oauth.account(repository.full_name.split("/", 1)[0])
         stored = sum(path.stat().st_size for path in repository.git_dir().rglob("*") if path.is_file())
         return {
             "size": stored // 1024,  # KB, as GitHub gives it
@@ -270,6 +271,8 @@ class FakeGitHub:
             else created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
             "default_branch": repository.default_branch,
             "html_url": repository.html_url,
+            # The account that holds the owner's login now (GitHub's `owner`), with its numeric id
+            "owner": {"login": owner.login, "id": owner.id, "type": "User"},
             "clone_url": f"{self.url}/{repository.full_name}.git",
             "private": False,
         }

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 import secrets
 import threading
 import time
@@ -23,6 +24,9 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 CODE_LIFETIME_SECONDS = 600  # GitHub's codes expire after ten minutes
+
+
+_USER_BY_ID = re.compile(r"/user/(\d{1,19})")
 
 
 def stable_id(login: str) -> int:
@@ -93,7 +97,8 @@ class FakeGitHubOAuth:
 
     def handles(self, request: Request) -> bool:
         return request.path in ("/login/oauth/authorize", "/login/oauth/access_token") or (
-            request.path == "/user" and request.method == "GET"
+            (request.path == "/user" or _USER_BY_ID.fullmatch(request.path) is not None)
+            and request.method == "GET"
         )
 
     def answer(self, request: Request) -> Response:
@@ -103,6 +108,11 @@ class FakeGitHubOAuth:
             return self._access_token(request)
         if request.path == "/user":
             return self._user(request)
+        by_id = _USER_BY_ID.fullmatch(request.path)
+        if by_id is not None:  # GET /user/{account_id}: public, as on GitHub
+            account = self.accounts.get(int(by_id[1]))
+            if account is not None:
+                return _json({"login": account.login, "id": account.id, "type": "User"}, 200)
         return _json({"message": "Not Found"}, 404)
 
     def _authorize(self, request: Request) -> Response:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from hdoc.dal.accounts import NameTakenError
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
 from hdoc.dal.user_items import ACCOUNT_CLOSED, ProfileRecord, author_key_of
@@ -16,22 +18,37 @@ from hdoc.errors import (
     InvalidParameterError,
     NotFoundError,
     UnauthorizedError,
+    UpstreamError,
 )
 from hdoc.logic import quotas
+from hdoc.logic.github_link import complete_rename
 from hdoc.models.account import Profile
 from hdoc.models.account_api import Me, ProfilePatch, SignupRequest
 from hdoc.models.caller import COMPLETE_SIGNUP, Caller
 from hdoc.models.export import Export
 from hdoc.observability import logger
+from hdoc.sources.github_oauth import GitHubOAuthApp, GitHubUnavailableError
 
 # Fields a participant may clear with null; the others always have a value.
 CLEARABLE = {"twitter_profile", "linkedin_profile", "avatar_image"}
 
 
+@dataclass(frozen=True)
+class Stores:
+    """What taking a name from a stale holder touches: its articles and statistics move with it, and
+    GitHub says who holds which login now."""
+
+    articles: ArticlesTable
+    statistics: StatisticsTable
+    github: Callable[[], GitHubOAuthApp]
+
+
 def signup(
-    users: UsersTable, caller: Caller, request: SignupRequest, now: datetime | None = None
+    users: UsersTable, caller: Caller, request: SignupRequest, stores: Stores, now: datetime | None = None
 ) -> ProfileRecord:
-    """Make the caller a participant under their GitHub username."""
+    """Make the caller a participant under their GitHub username. A participant that holds the name
+    as a GitHub account that no longer has that login (renamed on GitHub, never relinked) gives it
+    up: it moves to the login its account has now, as its own link would have moved it."""
     now = now or datetime.now(UTC)
     username = request.github_username
     account = users.get_account(caller.sub)
@@ -62,7 +79,56 @@ def signup(
         journey_repo=request.journey_repo or f"{username}/100DaysOfCloud",
         verified=True,
     )
+    try:
+        return users.create_participant(caller.sub, caller.email, profile, now, github_id=github.id)
+    except NameTakenError:
+        holder = users.get_profile(username.lower())
+        if holder is None or holder.account_sub == caller.sub or holder.github_id in (None, github.id):
+            raise
+    _take_from_stale_holder(users, holder, stores, now)
     return users.create_participant(caller.sub, caller.email, profile, now, github_id=github.id)
+
+
+def _current_login(stores: Stores, github_id: int) -> str | None:
+    try:
+        return stores.github().login_of(github_id)
+    except GitHubUnavailableError as error:
+        raise UpstreamError(
+            f"GitHub could not say who holds the name now ({error}); nothing was changed: try again.",
+            timed_out=error.timed_out,
+        ) from error
+
+
+def _stale(stores: Stores, record: ProfileRecord) -> bool:
+    """Whether GitHub says the GitHub account that verified `record` has another login now, or is
+    gone; False when it still has the name, or GitHub cannot say."""
+    if record.github_id is None:
+        return False
+    try:
+        current = _current_login(stores, record.github_id)
+    except UpstreamError:
+        return False
+    return current is None or current.lower() != record.profile.id.lower()
+
+
+def _take_from_stale_holder(users: UsersTable, holder: ProfileRecord, stores: Stores, now: datetime) -> None:
+    """Move `holder` (verified as a GitHub account that has another login now) to that login."""
+    assert holder.github_id is not None
+    assert holder.account_sub is not None
+    name = holder.profile.id
+    current = _current_login(stores, holder.github_id)
+    if current is not None and current.lower() == name.lower():
+        raise ConflictError(f"The GitHub username '{name}' already belongs to a participant.")
+    if current is None:
+        raise ConflictError(
+            f"{name} is held by a participant whose GitHub account no longer exists: an admin can "
+            f"release it (DELETE /admin/participants/{name}), then sign up again."
+        )
+    users.rename_participant(holder.account_sub, name.lower(), holder.github_id, current, now)
+    pending = users.pending_rename(holder.account_sub)
+    if pending is not None:
+        complete_rename(users, stores.articles, stores.statistics, pending)
+    logger.info("a stale name moved to its account's login", extra={"from": name, "to": current})
 
 
 def _own_repository(journey_repo: str, login: str) -> None:
@@ -164,26 +230,26 @@ def delete(
     delete_sign_in(caller)
 
 
-def release(
-    users: UsersTable, articles: ArticlesTable, statistics: StatisticsTable, caller: Caller, username: str
-) -> None:
+def release(users: UsersTable, stores: Stores, caller: Caller, username: str) -> None:
     """An admin frees a username held by a participant that is not verified (its account's GitHub
-    link is gone, or it predates linking): the participant, its articles and statistics go; the
-    account stays. Logged with who did it."""
+    link is gone, or it predates linking), or verified as a GitHub account that GitHub no longer
+    gives this login: the participant, its articles and statistics go; the account stays. Logged
+    with who did it."""
+    articles, statistics = stores.articles, stores.statistics
     if not caller.is_admin:
         raise ForbiddenError("Only admins can release a username.")
     pk = username.lower()
     record = users.get_profile(pk)
     if record is None:
         raise NotFoundError(f"No participant has the username {username}.")
-    if record.profile.verified:
+    if record.profile.verified and not _stale(stores, record):
         raise ConflictError(
             f"{record.profile.id} is verified: its owner proved the GitHub account is theirs, so the "
             "username cannot be released."
         )
     for stored in articles.all_by_author(record.author_key):
         articles.delete(stored)
-    if not users.release_participant(pk):
+    if not users.release_participant(pk, record.github_id if record.profile.verified else None):
         raise NotFoundError(f"No participant has the username {username}.")
     statistics.delete(pk)
     logger.info(

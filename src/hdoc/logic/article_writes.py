@@ -61,8 +61,7 @@ def _owned_author(users: UsersTable, caller: Caller) -> Author:
         if users.account_closed(caller.sub):
             raise UnauthorizedError(ACCOUNT_CLOSED)
         raise ForbiddenError("Only participants write articles: complete signup with POST /signup first.")
-    pending = users.pending_rename(caller.sub)
-    owned = {record.author_key, *([pending.from_author_key] if pending else [])}
+    owned = {record.author_key, *filter(None, [account.renaming_from_author_key])}
     return Author(
         pk=username_key(record.profile.id),
         username=record.profile.id,

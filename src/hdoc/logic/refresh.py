@@ -31,6 +31,7 @@ class JourneyTarget:
     username: str
     repository: str  # owner/name
     timezone: str = "UTC"
+    github_id: int | None = None  # a verified participant's GitHub account: the repository must be its
 
     @property
     def pk(self) -> str:
@@ -94,7 +95,9 @@ def refresh_journey(
     stored = statistics.get(target.pk)
     expected = stored.version if stored else None
     try:
-        fetched = github.fetch_journey(target.repository, _known_for(stored, target))
+        fetched = github.fetch_journey(
+            target.repository, _known_for(stored, target), owner_id=target.github_id
+        )
     except JourneyUnavailableError as error:
         logger.info("journey unavailable", extra={"username": target.username, "status": error.status})
         written = statistics.save_status(

@@ -11,7 +11,16 @@ from hdoc.models.base import ApiModel
 from hdoc.models.journey import JourneyReport
 
 JourneyStatus = Literal[
-    "pending", "ok", "not-found", "moved", "empty", "too-large", "truncated", "forbidden", "unavailable"
+    "pending",
+    "ok",
+    "not-found",
+    "moved",
+    "empty",
+    "too-large",
+    "truncated",
+    "forbidden",
+    "unavailable",
+    "not-owner",
 ]
 STATUS_MEANINGS: dict[str, str] = {
     "pending": "not read yet: the statistics parser reads every journey on its schedule",
@@ -23,6 +32,7 @@ STATUS_MEANINGS: dict[str, str] = {
     "truncated": "the repository had too many files for GitHub to list (an older reading)",
     "forbidden": "GitHub refused access to the repository",
     "unavailable": "GitHub did not answer; the next run tries again",
+    "not-owner": "the repository's owner is no longer the GitHub account that proved the name",
 }
 
 

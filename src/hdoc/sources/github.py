@@ -190,8 +190,10 @@ class GitHubClient:
 
     # -- the journey -------------------------------------------------------------------------------
 
-    def fetch_journey(self, repo: str, known: Known | None = None) -> Fetched:
-        """The journey in `repo` ("owner/name"), or only what to store if nothing the rules read changed."""
+    def fetch_journey(self, repo: str, known: Known | None = None, owner_id: int | None = None) -> Fetched:
+        """The journey in `repo` ("owner/name"), or only what to store if nothing the rules read changed.
+        With `owner_id`, only if the repository's owner is that GitHub account (by its numeric id,
+        which no rename changes): a login can pass to someone else."""
         known = known or Known()
         owner, _, name = repo.partition("/")
         head_answer = self.get(
@@ -209,6 +211,13 @@ class GitHubClient:
         about_answer = self.get(f"/repos/{owner}/{name}")
         self._raise_for_status(about_answer, repo)
         about = about_answer.json()
+        holder = (about.get("owner") or {}).get("id")
+        if owner_id is not None and holder != owner_id:
+            raise JourneyUnavailableError(
+                "not-owner",
+                f"{owner} is now another GitHub account than the one that proved this participant's "
+                "name (renamed on GitHub?): its owner links GitHub again to follow the new name.",
+            )
         if int(about.get("size") or 0) > self._max_repository_kb:
             # GitHub's size counts every object; even without images, a repository this large is not
             # a journey of its own, and its history would not fit in the function's memory.

@@ -83,6 +83,22 @@ class GitHubOAuthApp:
             raise GitHubUnavailableError("GitHub's GET /user answered without an id and a login")
         return GitHubIdentity(id=user["id"], login=user["login"])
 
+    def login_of(self, account_id: int) -> str | None:
+        """The login GitHub gives the account with this numeric id now (`GET /user/{account_id}`,
+        public); None when GitHub has no such account any more."""
+        try:
+            user = _call("GET", f"{self.api_url.rstrip('/')}/user/{int(account_id)}")
+        except GitHubNotFoundError:
+            return None
+        login = user.get("login")
+        if user.get("id") != account_id or not isinstance(login, str):
+            raise GitHubUnavailableError("GitHub's GET /user/{id} answered without that id and a login")
+        return login
+
+
+class GitHubNotFoundError(GitHubUnavailableError):
+    """GitHub answered 404: what was asked for does not exist (any more)."""
+
 
 def _call(
     method: str, url: str, *, fields: dict[str, str] | None = None, headers: dict[str, str] | None = None
@@ -112,6 +128,8 @@ def _call(
         raise GitHubUnavailableError(f"GitHub answered {response.status} without JSON") from error
     if response.status == 401:
         raise CodeRefusedError("bad_credentials", "GitHub did not accept the access token")
+    if response.status == 404:
+        raise GitHubNotFoundError("GitHub answered 404")
     if response.status >= 400 or not isinstance(document, dict):
         raise GitHubUnavailableError(f"GitHub answered {response.status}")
     return document
