@@ -261,7 +261,7 @@ class FakeGitHub:
 
     def _repository_document(self, repository: FakeRepository) -> dict[str, Any]:
         created = repository.created_at
-        owner = self.oauth.account(repository.full_name.split("/", 1)[0])
+        owner = self.oauth.holder(repository.full_name.split("/", 1)[0])
         stored = sum(path.stat().st_size for path in repository.git_dir().rglob("*") if path.is_file())
         return {
             "size": stored // 1024,  # KB, as GitHub gives it

@@ -87,6 +87,18 @@ class FakeGitHubOAuth:
             self.accounts[created.id] = created
             return created
 
+    def holder(self, login: str) -> FakeAccount:
+        """Who holds `login` now (any case), as a repository's owner shows it: an account someone
+        signed in with, or the one the login would make (not created: nobody signed in with it)."""
+        with self._lock:
+            for account in self.accounts.values():
+                if account.login.lower() == login.lower():
+                    return account
+            new_id = stable_id(login)
+            while new_id in self.accounts:
+                new_id += 1
+            return FakeAccount(id=new_id, login=login)
+
     def rename(self, login: str, new_login: str) -> FakeAccount:
         """Rename an account, as its owner can on GitHub: same id, new login."""
         account = self.account(login)
