@@ -159,11 +159,10 @@ class GitHubLinkRecords(UsersTableBase):
             raise ConflictError("Your account changed at the same time; please link again.")
         return link
 
-    def rename_participant(
-        self, sub: str, old_pk: str, github_id: int, login: str, now: datetime
-    ) -> GitHubLink:
+    def rename_participant(self, sub: str, old_pk: str, github_id: int, login: str, now: datetime) -> Rename:
         """Move the account's participant to the login its GitHub account was renamed to (the same
-        numeric id): the same participant under the new name, the old name free. One transaction;
+        numeric id): the same participant under the new name, the old name free, and the move recorded
+        on the account until its articles follow (the Rename returned). One transaction;
         ConflictError when another participant holds the new name."""
         item = self._table.get_item(Key={"pk": old_pk}, ConsistentRead=True).get("Item")
         if item is None or item.get("accountSub") != sub or plain(item.get("githubId")) != github_id:
@@ -249,7 +248,7 @@ class GitHubLinkRecords(UsersTableBase):
                     f"an admin can release it (DELETE /admin/participants/{login}), then link again."
                 )
             raise ConflictError("Your participant changed at the same time; please link again.")
-        return GitHubLink(id=github_id, login=login, linked_at=now)
+        return pending
 
     def pending_rename(self, sub: str) -> Rename | None:
         """The move of `sub`'s participant that is not finished yet, if any."""

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from hdoc.dal.dynamo import Table, plain, timestamp, transact
+from hdoc.errors import UnauthorizedError
 from hdoc.models.account import Account, GitHubLink, Profile
 from hdoc.models.participant import Participant
 
@@ -228,9 +229,11 @@ class UsersTableBase:
         return transact(self._table.client, items)
 
     def get_account(self, sub: str) -> AccountRecord | None:
-        """A person's account, by their Cognito sub."""
+        """A person's account, by their Cognito sub; UnauthorizedError for a deleted one."""
         item = self._table.get_item(Key={"pk": account_key(sub)}).get("Item")
-        return None if item is None or CLOSED in item else _to_account(item)
+        if item is not None and CLOSED in item:  # deleted, or being deleted: its tokens write nothing
+            raise UnauthorizedError(ACCOUNT_CLOSED)
+        return None if item is None else _to_account(item)
 
     def author_key(self, pk: str) -> str | None:
         """The author key of the participant `pk` (its articles' key), if there is one."""

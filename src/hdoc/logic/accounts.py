@@ -10,18 +10,17 @@ from typing import Any
 from hdoc.dal.accounts import NameTakenError
 from hdoc.dal.articles import ArticlesTable
 from hdoc.dal.statistics import StatisticsTable
-from hdoc.dal.user_items import ACCOUNT_CLOSED, ProfileRecord, author_key_of
+from hdoc.dal.user_items import ProfileRecord, author_key_of
 from hdoc.dal.users import UsersTable
 from hdoc.errors import (
     ConflictError,
     ForbiddenError,
     InvalidParameterError,
     NotFoundError,
-    UnauthorizedError,
     UpstreamError,
 )
 from hdoc.logic import quotas
-from hdoc.logic.github_link import complete_rename
+from hdoc.logic.github_link import move_participant
 from hdoc.models.account import Profile
 from hdoc.models.account_api import Me, ProfilePatch, SignupRequest
 from hdoc.models.caller import COMPLETE_SIGNUP, Caller
@@ -52,8 +51,6 @@ def signup(
     now = now or datetime.now(UTC)
     username = request.github_username
     account = users.get_account(caller.sub)
-    if account is None and users.account_closed(caller.sub):
-        raise UnauthorizedError(ACCOUNT_CLOSED)
     github = account.account.github if account else None
     if github is None:
         raise ForbiddenError(
@@ -112,7 +109,8 @@ def _stale(stores: Stores, record: ProfileRecord) -> bool:
 
 
 def _take_from_stale_holder(users: UsersTable, holder: ProfileRecord, stores: Stores, now: datetime) -> None:
-    """Move `holder` (verified as a GitHub account that has another login now) to that login."""
+    """Move `holder` (verified as a GitHub account that has another login now) to that login, as
+    its own next link would."""
     assert holder.github_id is not None
     assert holder.account_sub is not None
     name = holder.profile.id
@@ -124,10 +122,16 @@ def _take_from_stale_holder(users: UsersTable, holder: ProfileRecord, stores: St
             f"{name} is held by a participant whose GitHub account no longer exists: an admin can "
             f"release it (DELETE /admin/participants/{name}), then sign up again."
         )
-    users.rename_participant(holder.account_sub, name.lower(), holder.github_id, current, now)
-    pending = users.pending_rename(holder.account_sub)
-    if pending is not None:
-        complete_rename(users, stores.articles, stores.statistics, pending)
+    move_participant(
+        users,
+        stores.articles,
+        stores.statistics,
+        holder.account_sub,
+        old_pk=name.lower(),
+        github_id=holder.github_id,
+        login=current,
+        now=now,
+    )
     logger.info("a stale name moved to its account's login", extra={"from": name, "to": current})
 
 
@@ -144,8 +148,6 @@ def me(users: UsersTable, caller: Caller) -> tuple[Me, int]:
     """The caller's account and participant, and the participant's version."""
     account = users.get_account(caller.sub)
     record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
-    if account is None and users.account_closed(caller.sub):
-        raise UnauthorizedError(ACCOUNT_CLOSED)
     if account is None or record is None:
         raise NotFoundError(COMPLETE_SIGNUP)
     return Me(account=account.account, participant=record.profile), record.version

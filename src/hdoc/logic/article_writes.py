@@ -58,8 +58,6 @@ def _owned_author(users: UsersTable, caller: Caller) -> Author:
     account = users.get_account(caller.sub)
     record = users.get_profile(account.participant_pk) if account and account.participant_pk else None
     if account is None or record is None:
-        if users.account_closed(caller.sub):
-            raise UnauthorizedError(ACCOUNT_CLOSED)
         raise ForbiddenError("Only participants write articles: complete signup with POST /signup first.")
     owned = {record.author_key, *filter(None, [account.renaming_from_author_key])}
     return Author(

@@ -134,11 +134,26 @@ def _renamed(
     old_pk = record.profile.id.lower()
     if old_pk == login.lower():  # only the case changed: the key stays
         return users.link_github(caller.sub, github_id, login, now)
-    link = users.rename_participant(caller.sub, old_pk, github_id, login, now)
-    pending = users.pending_rename(caller.sub)
-    if pending is not None:
-        complete_rename(users, articles, statistics, pending)
-    return link
+    move_participant(
+        users, articles, statistics, caller.sub, old_pk=old_pk, github_id=github_id, login=login, now=now
+    )
+    return GitHubLink(id=github_id, login=login, linked_at=now)
+
+
+def move_participant(
+    users: UsersTable,
+    articles: ArticlesTable,
+    statistics: StatisticsTable,
+    sub: str,
+    *,
+    old_pk: str,
+    github_id: int,
+    login: str,
+    now: datetime,
+) -> None:
+    """Move `sub`'s participant from `old_pk` to `login` (its GitHub account's login now), then its
+    articles and statistics with it; a failure among those leaves the move for the next link."""
+    complete_rename(users, articles, statistics, users.rename_participant(sub, old_pk, github_id, login, now))
 
 
 MOVE_ATTEMPTS = 5
