@@ -71,6 +71,11 @@ def stepfunctions() -> Any:
     return _client("stepfunctions", _credentials())
 
 
+def cloudfront() -> Any:
+    """The CloudFront client (the website's cache, for invalidations)."""
+    return _client("cloudfront", _credentials())
+
+
 def secretsmanager() -> Any:
     """The Secrets Manager client."""
     return _client("secretsmanager", _credentials())

@@ -184,3 +184,88 @@ def test_the_sites_api_has_the_stacks_security_headers_and_no_local_only_routes(
         )
         assert refused.status_code == 404, path
         assert "default-src" in refused.headers["Content-Security-Policy"]
+
+
+def _signed_up(edge: Edge, name: str) -> str:
+    """A token of a new account holding the participant `name`, signed up through the site."""
+    from hdoc.local.gateway import link_local_github
+
+    assert edge.runtime.cognito is not None
+    bearer = edge.runtime.cognito.id_token(f"{name.lower()}@example.com")
+    link_local_github(edge.runtime, bearer, name)
+    claimed = requests.post(
+        f"{edge.site}/api/signup",
+        json={"githubUsername": name, "name": name},
+        headers={"Authorization": f"Bearer {bearer}"},
+        timeout=30,
+    )
+    assert claimed.status_code == 201, claimed.text
+    return bearer
+
+
+def _invalidations(edge: Edge) -> list[dict]:
+    cloudfront = edge.runtime.client("cloudfront")
+    listed = cloudfront.list_invalidations(DistributionId=edge.runtime.distribution_id)["InvalidationList"]
+    return [
+        cloudfront.get_invalidation(DistributionId=edge.runtime.distribution_id, Id=item["Id"])[
+            "Invalidation"
+        ]
+        for item in listed.get("Items", [])
+    ]
+
+
+def test_deleted_participants_leave_the_edge_at_once_in_one_invalidation_per_batch(edge):
+    edge.cache.clear()
+    edge.runtime.deliver_streams()
+    tokens = {name: _signed_up(edge, name) for name in ("Cyd", "Dee")}
+    edge.runtime.deliver_streams()
+    before = len(_invalidations(edge))
+    reads = [
+        "/users/Cyd",
+        "/users/cyd",
+        "/users/CYD/card.svg?theme=dark",
+        "/users/Dee/badge.svg",
+        "/users/cyd/journey",
+        "/leaderboard?limit=5",
+        "/users/recent?limit=5",
+    ]
+    for path in [*reads, "/articles?limit=5"]:
+        edge.get(path)
+        assert edge.get(path).headers["X-Cache"] == "Hit from cloudfront", path
+    profile_invocations = edge.participants_function().invocations
+
+    for bearer in tokens.values():
+        gone = requests.delete(
+            f"{edge.site}/api/me", headers={"Authorization": f"Bearer {bearer}"}, timeout=30
+        )
+        assert gone.status_code == 204, gone.text
+    # Both deletions reach the stream; one delivery hands them to the invalidator as one batch
+    edge.runtime.deliver_streams()
+
+    made = _invalidations(edge)
+    assert len(made) == before + 1
+    newest = max(made, key=lambda item: item["CreateTime"])
+    assert sorted(newest["InvalidationBatch"]["Paths"]["Items"]) == ["/api/leaderboard*", "/api/users*"]
+    for path in reads:  # every copy of them, in any case and with any query string, is asked for again
+        again = edge.get(path)
+        assert again.headers["X-Cache"] == "Miss from cloudfront", path
+    assert edge.participants_function().invocations > profile_invocations
+    assert edge.get("/users/Cyd").status_code == 404
+    assert edge.get("/users/CYD/card.svg?theme=dark").status_code == 404
+    assert "Cyd" not in edge.get("/users/recent?limit=5").text
+    # what names no participant stays at the edge
+    assert edge.get("/articles?limit=5").headers["X-Cache"] == "Hit from cloudfront"
+
+
+def test_a_change_that_removes_no_participant_invalidates_nothing(edge):
+    edge.runtime.deliver_streams()
+    before = len(_invalidations(edge))
+    bearer = _signed_up(edge, "Eve")
+    signed_in = {"Authorization": f"Bearer {bearer}"}
+    etag = requests.get(f"{edge.site}/api/me", headers=signed_in, timeout=30).headers["ETag"]
+    edited = requests.patch(
+        f"{edge.site}/api/me", json={"name": "Eve Again"}, headers={**signed_in, "If-Match": etag}, timeout=30
+    )
+    assert edited.status_code == 200, edited.text
+    edge.runtime.deliver_streams()
+    assert len(_invalidations(edge)) == before

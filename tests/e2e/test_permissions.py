@@ -157,12 +157,17 @@ def test_the_sign_up_trigger_without_put_item_fails_the_confirmation(tmp_path):
     [
         ("api.yaml", "TagCounterFunction", "dynamodb:PutItem", "article"),
         ("stats.yaml", "ScoreCalculatorFunction", "dynamodb:UpdateItem", "statistics"),
+        ("api.yaml", "EdgeInvalidatorFunction", "cloudfront:CreateInvalidation", "participant gone"),
     ],
 )
 def test_a_stream_consumer_without_its_write_is_refused_by_name(tmp_path, stack, function, action, change):
     with runtime_without(tmp_path, stack, function, action) as runtime:
         if change == "article":
             ArticlesTable(runtime.table_name("ArticlesTable")).create(make(["aws"]))
+        elif change == "participant gone":
+            users = runtime.table_name("UsersTable")
+            UsersTable(users).put_many([(make_participant("ana"), datetime.now(UTC))])
+            runtime.client("dynamodb").delete_item(TableName=users, Key={"pk": {"S": "ana"}})
         else:
             UsersTable(runtime.table_name("UsersTable")).put_many(
                 [(make_participant("ana"), datetime.now(UTC))]
@@ -293,3 +298,19 @@ def test_a_secrets_own_policy_refuses_a_role_its_identity_policy_would_allow(two
     finally:
         role.inline.pop()
     assert _as(dev, "ArticlesFunction", lambda: aws.secretsmanager().get_secret_value(SecretId=cursor_key))
+
+
+def test_the_edge_invalidator_may_invalidate_its_stages_website_only(two_stages):
+    dev, _ = two_stages
+    batch = {"Paths": {"Quantity": 1, "Items": ["/api/users*"]}, "CallerReference": "a-test"}
+
+    def invalidate(distribution: str) -> Any:
+        return aws.cloudfront().create_invalidation(DistributionId=distribution, InvalidationBatch=batch)
+
+    assert _as(dev, "EdgeInvalidatorFunction", lambda: invalidate(dev.distribution_id))["Invalidation"]["Id"]
+    with pytest.raises(ClientError) as refused:
+        _as(dev, "EdgeInvalidatorFunction", lambda: invalidate("E2ANOTHERSITE"))
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"  # CloudFront's own name for it
+    assert "distribution/E2ANOTHERSITE" in str(refused.value)
+    with pytest.raises(ClientError):  # nor may any other function touch the website's cache
+        _as(dev, "ParticipantsFunction", lambda: invalidate(dev.distribution_id))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from hdoc.local.runtime import LocalRuntime
+from hdoc.local.streams import matches_pattern
 from tests.conftest import ROOT
 from tests.fixtures import stream_consumer
 
@@ -18,6 +19,7 @@ TEMPLATE = ROOT / "tests" / "fixtures" / "streams" / "template.yaml"
 @pytest.fixture
 def runtime() -> Iterator[LocalRuntime]:
     stream_consumer.received.clear()
+    stream_consumer.removed.clear()
     with LocalRuntime(TEMPLATE, poll_streams=False) as started:
         yield started
 
@@ -44,6 +46,43 @@ def test_records_arrive_in_order_in_batches_of_the_declared_size(runtime):
     assert first["eventSourceARN"] == runtime.subscriptions[0].stream_arn
     assert first["dynamodb"]["NewImage"] == {"pk": {"S": "thing-0"}}
     assert isinstance(first["dynamodb"]["ApproximateCreationDateTime"], float)
+
+
+def test_an_event_filter_lets_only_the_records_it_matches_reach_the_function(runtime):
+    client, pairs = runtime.client("dynamodb"), runtime.table_name("Pairs")
+    for n, kind in enumerate(["kept", "other", "also", "kept"]):
+        client.put_item(TableName=pairs, Item={"pk": {"S": f"p{n}"}, "sk": {"S": "x"}, "kind": {"S": kind}})
+    for n in range(4):
+        client.delete_item(TableName=pairs, Key={"pk": {"S": f"p{n}"}, "sk": {"S": "x"}})
+
+    runtime.deliver_streams()
+    runtime.deliver_streams()
+
+    (batch,) = stream_consumer.removed  # the inserts and the "other" removal never reached it, once
+    assert [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in batch] == [
+        ("REMOVE", "p0"),
+        ("REMOVE", "p2"),
+        ("REMOVE", "p3"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "event", "matched"),
+    [
+        ({"a": ["x"]}, {"a": "x", "b": 1}, True),
+        ({"a": ["x"]}, {"a": "y"}, False),
+        ({"a": ["x"]}, {"b": "x"}, False),
+        ({"a": {"b": ["x", "y"]}}, {"a": {"b": "y"}}, True),
+        ({"a": {"b": ["x"]}}, {"a": "b"}, False),
+    ],
+)
+def test_filter_patterns_match_as_lambdas_do_for_exact_values(pattern, event, matched):
+    assert matches_pattern(pattern, event) is matched
+
+
+def test_a_filter_operator_the_emulation_lacks_is_refused_not_ignored():
+    with pytest.raises(ValueError, match="not emulated"):
+        matches_pattern({"a": [{"prefix": "x"}]}, {"a": "xy"})
 
 
 def test_records_are_delivered_once(runtime):

@@ -47,6 +47,7 @@ NOT_ITS_JOB = {
     "ApiDocsFunction": (),
     "PostConfirmationFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles",),
     "TagCounterFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.users",),
+    "EdgeInvalidatorFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.users", "hdoc.dal.articles"),
     "ScoreCalculatorFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles",),
     "ListPageFunction": MARKDOWN + TRACING + ("hdoc.dal.articles",),
     "RefreshBatchFunction": MARKDOWN + TRACING + ("hdoc.dal.articles",),

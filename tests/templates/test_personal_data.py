@@ -26,7 +26,7 @@ def test_every_function_logs_to_a_log_group_kept_for_the_parameters_days():
             group = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
             assert groups[group]["Properties"]["RetentionInDays"] == {"Ref": "FunctionLogRetentionDays"}, name
         assert load_template(stack)["Parameters"]["FunctionLogRetentionDays"]["Default"] == 30
-    assert functions == 11
+    assert functions == 12
 
 
 def test_no_function_sends_its_responses_to_x_ray():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -222,3 +223,27 @@ def test_the_tag_counter_reports_partial_failures_bisects_and_keeps_what_fails()
     assert source["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": ["TagCounterFailures", "Arn"]
     }
+
+
+def test_the_edge_invalidator_takes_only_participant_removals_and_invalidates_only_the_websites_cache():
+    api = load_template(ROOT / "stacks" / "api.yaml")
+    invalidator = api["Resources"]["EdgeInvalidatorFunction"]
+    assert invalidator["Condition"] == "HasDistribution"  # no distribution named: no function, no cost
+    (event,) = invalidator["Properties"]["Events"].values()
+    source = event["Properties"]
+    assert source["Stream"] == {"Ref": "UsersTableStreamArn"}
+    ((pattern,),) = [[json.loads(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]]
+    assert pattern == users.PARTICIPANT_REMOVED  # the filter and the code's own check agree
+    assert source["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["EdgeInvalidatorFailures", "Arn"]
+    }
+    (policy,) = invalidator["Properties"]["Policies"]
+    (invalidate,) = [s for s in policy["Statement"] if "cloudfront:CreateInvalidation" in str(s["Action"])]
+    assert invalidate["Resource"]["Fn::Sub"].endswith(":distribution/${DistributionId}")
+    assert invalidator["Properties"]["Environment"]["Variables"] == {
+        "DISTRIBUTION_ID": {"Ref": "DistributionId"}
+    }
+    # the root stack passes the parameter through
+    root = load_template(ROOT / "template.yaml")
+    assert root["Resources"]["Api"]["Properties"]["Parameters"]["DistributionId"] == {"Ref": "DistributionId"}
+    assert root["Parameters"]["DistributionId"]["Default"] == ""

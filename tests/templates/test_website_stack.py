@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from hdoc.local.cfn import load_template
+from hdoc.logic.edge import SITE_API_PATH
 from tests.conftest import ROOT
 from tests.templates.conftest import resources
 
@@ -26,7 +27,7 @@ def distribution() -> dict:
 def test_the_api_behaviour_keeps_public_reads_forwards_authorization_and_takes_every_method():
     condition, (behaviour,), _ = distribution()["CacheBehaviors"]["Fn::If"]
     assert condition == "HasApi"
-    assert behaviour["PathPattern"] == "/api/*"
+    assert behaviour["PathPattern"] == f"{SITE_API_PATH}/*"  # where the edge invalidator's paths point
     assert behaviour["TargetOriginId"] == "api"
     assert behaviour["CachePolicyId"] == {"Ref": "ApiCachePolicy"}
     assert behaviour["Compress"] is True

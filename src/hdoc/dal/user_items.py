@@ -21,6 +21,7 @@ its articles follow (github_links.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +52,25 @@ SCORE_CEILING = 10**12 - 1
 STREAK_CEILING = 10**6 - 1
 LEADERBOARD_KEY_PATTERN = r"^\d{12}#\d{6}#\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]{1,39}$"
 JOINED_KEY_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]{1,39}$"
+
+
+# The records a USERS stream consumer needs: a participant item removed (a deletion or a rename's old
+# name). The event source mapping's filter (stacks/api.yaml) is the same pattern.
+PARTICIPANT_REMOVED: dict[str, Any] = {
+    "eventName": ["REMOVE"],
+    "dynamodb": {"OldImage": {"participantList": {"S": [PARTICIPANT_LIST]}}},
+}
+
+
+def removed_participant(record: Mapping[str, Any]) -> str | None:
+    """The username of the participant a USERS stream record removes (None for any other record)."""
+    if record.get("eventName") != "REMOVE":
+        return None
+    old = record.get("dynamodb", {}).get("OldImage", {})
+    if old.get("participantList", {}).get("S") != PARTICIPANT_LIST:
+        return None
+    name = old.get("username", old.get("pk", {}))
+    return str(name.get("S", "")) or None
 
 
 def leaderboard_key(score: int, longest_streak: int, score_reached_at: datetime, pk: str) -> str:

@@ -6,7 +6,9 @@ for its `s-maxage` (else its `max-age`) unless it says `private` or `no-store`, 
 than the policy's maximum; a request with `Authorization` is never answered from the cache, nor
 kept. Answers carry `X-Cache: Hit from cloudfront` or `Miss from cloudfront`, and a hit its `Age`,
 as CloudFront's do.
-A fresh hit answers a matching `If-None-Match` with 304 itself. (CloudFront also serves a stale
+A fresh hit answers a matching `If-None-Match` with 304 itself. An invalidation forgets what its paths
+name, as CloudFront's does: a path ending in `*` every entry whose path and query string begin with
+the rest, any other path that path without a query string. (CloudFront also serves a stale
 answer during `stale-while-revalidate` while it asks again; here an expired answer is a miss.)
 """
 
@@ -66,6 +68,21 @@ class EdgeCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def invalidate(self, paths: Iterable[str]) -> int:
+        """Forget the entries `paths` name (CloudFront's invalidation paths); how many went."""
+        prefixes = [path[:-1] for path in paths if path.endswith("*")]
+        exact = {path for path in paths if not path.endswith("*")}
+        with self._lock:
+            gone = [
+                key
+                for key in self._entries
+                if (key[0] in exact and not key[1])
+                or any(f"{key[0]}?{key[1]}".startswith(prefix) for prefix in prefixes)
+            ]
+            for key in gone:
+                del self._entries[key]
+        return len(gone)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")

@@ -7,9 +7,9 @@ What each request asks for, by service (the IAM action and the ARN it is checked
 DynamoDB by table and index (a transaction's and a batch's every table), DynamoDB Streams by stream,
 Secrets Manager by secret (with the secret's own resource policy), Step Functions by state machine or
 execution, Cognito user pools by pool (with the pool's tags from the template), SQS by queue, Lambda
-by function, STS and the rest against `*`. Requests signed with the runtime's own credentials (the
-emulated AWS services: provisioning, the event source mappings' bookkeeping, the tests' setup) and
-unsigned ones are not checked.
+by function, CloudFront by distribution, STS and the rest against `*`. Requests signed with the
+runtime's own credentials (the emulated AWS services: provisioning, the event source mappings'
+bookkeeping, the tests' setup) and unsigned ones are not checked.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from moto.core.authorization import ActionAuthenticatorMixin
-from moto.core.exceptions import JsonRESTError
+from moto.core.exceptions import JsonRESTError, _RESTError
 
 from hdoc.local.cfn import ACCOUNT_ID, REGION
 from hdoc.local.iam import ExecutionRole, LocalIam
@@ -33,6 +33,7 @@ _original_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_norma
 
 # The IAM action of an API operation, where the two are not spelled the same.
 _ACTION_NAMES = {("lambda", "Invoke"): "InvokeFunction"}
+_XML_SERVICES = frozenset({"cloudfront"})  # the services called here whose errors are XML
 _SIGNING_TO_IAM = {"monitoring": "cloudwatch", "execute-api": "execute-api"}
 _TRANSACT_ACTIONS = {
     "Put": "PutItem",
@@ -41,6 +42,19 @@ _TRANSACT_ACTIONS = {
     "ConditionCheck": "ConditionCheckItem",
     "Get": "GetItem",
 }
+
+
+class AccessDeniedXml(_RESTError):
+    """A refusal as an XML service words it (CloudFront's AccessDenied, HTTP 403)."""
+
+    code = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__("AccessDenied", message)
+        from xmltodict import unparse
+
+        error = {"Type": "Sender", "Code": "AccessDenied", "Message": message}
+        self.description = unparse({"ErrorResponse": {"Error": error}}, full_document=True)
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,11 @@ class Enforcer:
         if service == "sqs" and "QueueUrl" in body:
             queue = urlsplit(body["QueueUrl"]).path.rstrip("/").rsplit("/", 1)[-1]
             return [(f"sqs:{operation}", _arn("sqs", queue))]
+        if service == "cloudfront" and "/distribution/" in path:
+            distribution = path.split("/distribution/", 1)[1].split("/", 1)[0]
+            return [
+                (f"cloudfront:{operation}", f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{distribution}")
+            ]
         if service == "lambda" and "/functions/" in path:
             return [(f"lambda:{_ACTION_NAMES.get((service, operation), operation)}", _function_arn(path))]
         return [(f"{_SIGNING_TO_IAM.get(service, service)}:{operation}", "*")]
@@ -158,11 +177,13 @@ class Enforcer:
                     self._denials[access_key_id].append(denial)
                     self.refused.append(denial)
                 principal = f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role.name}/{session_name}"
-                error = JsonRESTError(
-                    "AccessDeniedException",
+                message = (
                     f"User: {principal} is not authorized to perform: {action} on resource: {resource} "
-                    f"because {decision.reason}",
+                    f"because {decision.reason}"
                 )
+                if service in _XML_SERVICES:  # answered in XML, as CloudFront answers
+                    raise AccessDeniedXml(message)
+                error = JsonRESTError("AccessDeniedException", message)
                 error.code = 403 if service == "lambda" else 400
                 raise error
             with self._lock:

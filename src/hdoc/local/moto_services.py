@@ -7,6 +7,8 @@
   reports an unhandled error, so a state's Retry and Catch see what AWS would show them.
 - A state machine's tasks call Lambda with the state machine's role (moto's interpreter signs with
   made-up credentials), so its policies decide which functions it may invoke, as in AWS.
+- CloudFront's CreateInvalidation also tells whoever stands for that distribution on this machine
+  (the local site's edge cache) which paths to forget.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from __future__ import annotations
 import json
 import threading
 import traceback
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 import boto3
 from moto.awslambda.models import LambdaBackend
+from moto.cloudfront.models import CloudFrontBackend
 from moto.core.config import default_user_config
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
@@ -29,6 +33,49 @@ _lock = threading.Lock()
 _original_invoke = LambdaBackend.invoke
 _original_client_for = lambda_eval_utils.boto_client_for  # type: ignore[attr-defined]
 _role_credentials: dict[str, tuple[str, str, str]] = {}  # state machine role ARN -> its session
+_original_create_invalidation = CloudFrontBackend.create_invalidation
+_invalidation_listeners: dict[str, Callable[[list[str]], object]] = {}  # distribution id -> listener
+
+
+def on_invalidation(distribution_id: str, listener: Callable[[list[str]], object]) -> None:
+    """Call `listener` with the paths of every invalidation of this distribution, once it is created."""
+    with _lock:
+        _invalidation_listeners[distribution_id] = listener
+
+
+def forget_invalidations(distribution_id: str) -> None:
+    with _lock:
+        _invalidation_listeners.pop(distribution_id, None)
+
+
+def website_distribution(cloudfront: Any, stage: str) -> str:
+    """A CloudFront distribution in the embedded AWS standing for the website's (hdoc-frontend-{stage},
+    which the local site plays): the backend's DistributionId, whose invalidations the local site's
+    edge cache follows."""
+    origin = {
+        "Id": "site",
+        "DomainName": "localhost",
+        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"},
+    }
+    created = cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": f"hdoc-frontend-{stage}-{uuid.uuid4().hex}",
+            "Comment": f"hdoc-frontend-{stage}, played by the local site",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all"},
+        }
+    )
+    return str(created["Distribution"]["Id"])
+
+
+def _create_invalidation(self: CloudFrontBackend, dist_id: str, paths: list[str], caller_ref: str) -> Any:
+    created = _original_create_invalidation(self, dist_id, paths, caller_ref)
+    with _lock:
+        listener = _invalidation_listeners.get(dist_id)
+    if listener is not None:
+        listener(list(paths))
+    return created
 
 
 def use_role(role_arn: str, credentials: tuple[str, str, str]) -> None:
@@ -104,3 +151,4 @@ def install() -> None:
     if LambdaBackend.invoke is _original_invoke:
         LambdaBackend.invoke = _invoke  # type: ignore[method-assign]
         lambda_eval_utils.boto_client_for = _client_for  # type: ignore[attr-defined]
+        CloudFrontBackend.create_invalidation = _create_invalidation  # type: ignore[method-assign]

@@ -64,6 +64,7 @@ class LocalRuntime:
         self.stack_name = stack_name or f"hdoc-backend-{stage}"
         self.parameters = {"Stage": stage, "Architecture": "x86_64", **(parameters or {})}
         self.aws_endpoint: str | None = None  # the embedded AWS, once started
+        self.distribution_id = ""  # the website's CloudFront distribution, once started (none: "")
         # DynamoDB (and its streams) can live elsewhere: any DynamoDB-compatible endpoint.
         self.dynamodb_endpoint = dynamodb_endpoint
         # Streams reach their consumers in the background; tests turn this off and call
@@ -124,12 +125,21 @@ class LocalRuntime:
         )
         aws.reset()
         self._iam = LocalIam(self.client("iam"), self.client("sts"))
-        takes_boundary = "PermissionsBoundaryArn" in load_template(self.template).get("Parameters", {})
-        if self.permissions_boundary and takes_boundary and not self.parameters.get("PermissionsBoundaryArn"):
+        declared = load_template(self.template).get("Parameters", {})
+        if (
+            self.permissions_boundary
+            and "PermissionsBoundaryArn" in declared
+            and not self.parameters.get("PermissionsBoundaryArn")
+        ):
             self.parameters["PermissionsBoundaryArn"] = self._iam.create_managed_policy(
                 physical_name(f"hdoc-backend-{self.stage}-pipeline", "FunctionBoundary"),
                 pipeline_boundary(self.stage),
             )
+        if "DistributionId" in declared:
+            self.parameters.setdefault(
+                "DistributionId", moto_services.website_distribution(self.client("cloudfront"), self.stage)
+            )
+        self.distribution_id = str(self.parameters.get("DistributionId") or "")
         self.cognito = LocalCognito(self.client("cognito-idp"), self.aws_endpoint, self.invoke_function)
         self.root = LocalStack(self, self.stack_name, self.template, self.parameters)
         self.root.provision_all()
@@ -289,6 +299,8 @@ class LocalRuntime:
         if self._iam is not None:
             for role in self._iam.roles.values():
                 moto_services.forget_role(role.arn)
+        if self.distribution_id:
+            moto_services.forget_invalidations(self.distribution_id)
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
@@ -344,17 +356,8 @@ class LocalRuntime:
         """A boto3 client for the embedded AWS (or the DynamoDB endpoint, for DynamoDB): with the
         runtime's own credentials, which no policy limits, or a role session's."""
         endpoint = self.dynamodb_endpoint if service in ("dynamodb", "dynamodbstreams") else self.aws_endpoint
-        signed = (
-            {}
-            if credentials is None
-            else dict(
-                zip(
-                    ("aws_access_key_id", "aws_secret_access_key", "aws_session_token"),
-                    credentials,
-                    strict=True,
-                )
-            )
-        )
+        keys = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+        signed = {} if credentials is None else dict(zip(keys, credentials, strict=True))
         return boto3.client(service, endpoint_url=endpoint, region_name=REGION, **signed)
 
     def table_name(self, logical_id: str) -> str:

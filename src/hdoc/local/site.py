@@ -21,10 +21,11 @@ from werkzeug.wrappers import Request, Response
 
 from hdoc.local.cfn import load_template
 from hdoc.local.edge_cache import EdgeCache
+from hdoc.logic.edge import SITE_API_PATH
 from hdoc.maintenance.site import NO_CACHE, cache_control, content_type
 from hdoc.site_files import rules_markdown, rules_page, site_config
 
-API_PREFIX = "/api"
+API_PREFIX = SITE_API_PATH
 LOCAL_ONLY_PREFIX = "/_local/"
 CONFIG_PATH = "/config.json"
 RULES_PATH = "/rules.html"
@@ -86,6 +87,14 @@ class LocalSite:
         self.edge = EdgeCache(api)
         self.api = self.edge
         self.config = config
+
+    def invalidate(self, paths: Iterable[str]) -> int:
+        """An invalidation of the site's distribution: the API's paths (under /api) leave the edge
+        cache; the site's own files are not cached here. How many cached answers went."""
+        if self.edge is None:
+            return 0
+        api_paths = [path[len(API_PREFIX) :] for path in paths if path.startswith(API_PREFIX)]
+        return self.edge.invalidate(api_paths)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
@@ -158,7 +167,10 @@ def site_parameters(port: int) -> dict[str, str]:
 
 
 def attach_site(site: LocalSite, runtime: Any, api: Any, api_url: str, frontend_template: Path) -> None:
-    """Point the site at a started runtime: its API (a WSGI app) and its hosted sign-in."""
+    """Point the site at a started runtime: its API (a WSGI app) and its hosted sign-in; the site plays
+    the runtime's website distribution, so that distribution's invalidations reach its edge cache."""
+    from hdoc.local import moto_services
+
     outputs = runtime.root.outputs()
     site.headers = security_headers(frontend_template, extra_connect=[api_url])
     site.attach(
@@ -170,6 +182,8 @@ def attach_site(site: LocalSite, runtime: Any, api: Any, api_url: str, frontend_
             stage=runtime.stage,
         ),
     )
+    if runtime.distribution_id:
+        moto_services.on_invalidation(runtime.distribution_id, site.invalidate)
 
 
 class LocalWebsite:

@@ -4,12 +4,15 @@ For each `Type: DynamoDB` event of a function, records are read from the table's
 in batches of the declared BatchSize. A batch is retried when the function fails; with
 FunctionResponseTypes [ReportBatchItemFailures], only from the first reported failure onwards. With
 BisectBatchOnFunctionError a failing batch is split in two. After MaximumRetryAttempts the batch's
-description goes to the OnFailure destination (an SQS queue) and delivery moves on.
+description goes to the OnFailure destination (an SQS queue) and delivery moves on. With
+FilterCriteria, only the records one of its patterns matches reach the function (the others are
+passed over, as Lambda drops them); the patterns' exact-value lists and nested keys are understood.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -37,6 +40,27 @@ def lambda_record(value: Any) -> Any:
     return value
 
 
+def matches_pattern(pattern: dict[str, Any], event: Any) -> bool:
+    """Whether an event filter pattern (Lambda's FilterCriteria) matches `event`: every key of the
+    pattern is present, a nested pattern matches its value, a list holds the value."""
+    if not isinstance(event, dict):
+        return False
+    for key, wanted in pattern.items():
+        if key not in event:
+            return False
+        if isinstance(wanted, dict):
+            if not matches_pattern(wanted, event[key]):
+                return False
+        elif isinstance(wanted, list):
+            if any(isinstance(value, dict) for value in wanted):
+                raise ValueError(f"filter operators such as {wanted} are not emulated here: use exact values")
+            if event[key] not in wanted:
+                return False
+        else:
+            raise ValueError(f"a filter pattern's value must be a list or an object, not {wanted!r}")
+    return True
+
+
 @dataclass
 class StreamSubscription:
     """One function consuming one table stream."""
@@ -52,6 +76,7 @@ class StreamSubscription:
     bisect_on_error: bool = False
     maximum_retry_attempts: int = LOCAL_RETRY_CEILING
     on_failure: str | None = None
+    filters: list[dict[str, Any]] = field(default_factory=list)  # FilterCriteria's patterns (none: all)
     checkpoints: dict[str, str | None] = field(default_factory=dict)  # shard -> last sequence done
     delivered_batches: int = 0
     failed_batches: int = 0
@@ -81,6 +106,10 @@ class StreamSubscription:
             bisect_on_error=bool(properties.get("BisectBatchOnFunctionError", False)),
             maximum_retry_attempts=LOCAL_RETRY_CEILING if retries < 0 else retries,
             on_failure=properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination"),
+            filters=[
+                json.loads(entry["Pattern"])
+                for entry in properties.get("FilterCriteria", {}).get("Filters", [])
+            ],
         )
         if subscription.starting_position == "LATEST":
             for shard in subscription._shards():
@@ -112,12 +141,20 @@ class StreamSubscription:
                     records = self._records_after(shard, self.checkpoints.get(shard))
                     if not records:
                         break
-                    for start in range(0, len(records), self.batch_size):
-                        batch = records[start : start + self.batch_size]
+                    wanted = [record for record in records if self._wanted(record)]
+                    for start in range(0, len(wanted), self.batch_size):
+                        batch = wanted[start : start + self.batch_size]
                         self._deliver(batch)
                         self.checkpoints[shard] = batch[-1]["dynamodb"]["SequenceNumber"]
                         handled += len(batch)
+                    self.checkpoints[shard] = records[-1]["dynamodb"]["SequenceNumber"]
         return handled
+
+    def _wanted(self, record: dict[str, Any]) -> bool:
+        if not self.filters:
+            return True
+        seen = lambda_record(record)
+        return any(matches_pattern(pattern, seen) for pattern in self.filters)
 
     def _event(self, batch: list[dict[str, Any]]) -> dict[str, Any]:
         return {"Records": [{**lambda_record(record), "eventSourceARN": self.stream_arn} for record in batch]}
