@@ -147,3 +147,18 @@ def test_a_clone_and_github_differ_only_by_what_is_not_pushed_and_the_creation_d
 
 def counted(report) -> dict[int, str]:
     return {entry.day: entry.date.isoformat() for entry in report.entries if entry.counts and entry.date}
+
+
+def test_the_text_report_says_why_a_pdf_or_a_readme_table_row_does_not_count(tmp_path, capsys):
+    repo = JourneyRepo(tmp_path / "journey")
+    repo.write("README.md", "| Day | Post |\n|---|---|\n| 1 | [post](https://dev.to/me/day-1) |\n")
+    repo.write("Journey/002/notes.pdf", "%PDF-1.4\n")
+    repo.write("Days/day003.txt", "Read about the shared responsibility model.\n")
+    repo.commit("2026-03-03T09:00:00+00:00")
+
+    assert main(["journey", str(repo.path), "--today", "2026-03-03"]) == 0
+
+    out = capsys.readouterr().out
+    assert "does not count: only a row of the README's table, linking to dev.to" in out
+    assert "does not count: only a PDF (notes.pdf)" in out
+    assert "1 day completed" in out

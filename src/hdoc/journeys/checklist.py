@@ -2,6 +2,10 @@
 
 A line such as `- [x] ☁️ 12 > [My title](Journey/012/Readme.md)`; titles may hold brackets and run
 over several lines. The checklist is what the participant says; the entries are what counts.
+
+Some keep their journey as a table instead, one row per day with its date and a link to a post
+elsewhere (`| 12 | 2026-03-12 | [S3](https://dev.to/...) |`): those rows are read too, so that a day
+kept only there can say why it does not count (its text is not in the repository).
 """
 
 from __future__ import annotations
@@ -14,12 +18,30 @@ from hdoc.journeys.places import day_of
 _ITEM = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s*(.*)$")
 _HEADING = re.compile(r"^\s{0,3}#")
 _NUMBER = re.compile(r"\d+")
+# A table cell that names a day: "12", "Day 12", "day-012", "[12/100]", "12/100".
+_DAY_CELL = re.compile(r"^\[?(?:day[\s_-]*)?(\d{1,3})(?:\s*/\s*100)?\]?$", re.IGNORECASE)
+_WEB_LINK = re.compile(r"https?://[^\s)<>\]|]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class ChecklistFacts:
     ticked: frozenset[int] = frozenset()
     titles: dict[int, str] = field(default_factory=dict)
+    table: dict[int, str] = field(default_factory=dict)  # day -> the web link of its README table row
+
+
+def _table_rows(readme: str) -> dict[int, str]:
+    """The README's table rows that name a day and link to the web: day -> the row's first link."""
+    rows: dict[int, str] = {}
+    for line in readme.splitlines():
+        if not line.lstrip().startswith("|"):
+            continue
+        cells = [cell.strip().strip("*_`").strip() for cell in line.strip().strip("|").split("|")]
+        day = next((int(found[1]) for cell in cells if (found := _DAY_CELL.match(cell))), None)
+        link = _WEB_LINK.search(line)
+        if day is not None and link is not None:
+            rows.setdefault(day, link[0].rstrip(".,;"))
+    return rows
 
 
 def _link(text: str) -> tuple[str, str] | None:
@@ -70,4 +92,4 @@ def read_checklist(readme: str | None) -> ChecklistFacts:
             ticked.add(day)
         if link and link[0].strip():
             titles[day] = " ".join(link[0].split())
-    return ChecklistFacts(frozenset(ticked), titles)
+    return ChecklistFacts(frozenset(ticked), titles, _table_rows(readme or ""))

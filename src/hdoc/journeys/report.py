@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, tzinfo
+from pathlib import PurePosixPath
 
 from hdoc.journeys import scoring, streaks, text
 from hdoc.journeys.checklist import read_checklist
 from hdoc.journeys.history import first_written, instant
-from hdoc.journeys.places import day_of
+from hdoc.journeys.places import day_of, unread_day_of
 from hdoc.journeys.snapshot import Snapshot
 from hdoc.models.journey import (
     ChecklistReport,
@@ -24,6 +25,15 @@ NO_OWN_TEXT = (
     "no text of the participant's own and no social proof post (template, headings, images or links only)"
 )
 COPIED = "written before the repository was created (copied history)"
+TABLE_ROW = (
+    "only a row of the README's table, linking to {host}: a day counts when its entry is written in "
+    "the repository (Journey/NNN/Readme.md), not linked from the README"
+)
+NOT_READ = (
+    "only {kinds} ({names}): hdoc reads a day's written text, not PDFs or images; "
+    "add a Markdown file with a line about the day beside them"
+)
+_IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".heic", ".tif", ".tiff"})
 
 
 def entry_date(moment: datetime, timezone: tzinfo) -> date:
@@ -59,6 +69,11 @@ class _Parsed:
         return frozenset(self.own(markdown)) | frozenset(self.social(markdown))
 
 
+def _shown(snapshot: Snapshot, path: str) -> list[str]:
+    """Where the source shows a file, if it knows (GitHub's page of it)."""
+    return [f"{snapshot.web_url}/blob/{snapshot.default_branch}/{path}"] if snapshot.web_url else []
+
+
 def _entry(
     day: int, paths: list[str], snapshot: Snapshot, *, first: datetime | None, tz: tzinfo, parsed: _Parsed
 ) -> DayEntry:
@@ -71,11 +86,7 @@ def _entry(
         reason = "not in the default branch's history"
     elif snapshot.created_at is not None and instant(first) < instant(snapshot.created_at):
         reason = COPIED
-    urls = (
-        [f"{snapshot.web_url}/blob/{snapshot.default_branch}/{path}" for path in paths]
-        if snapshot.web_url
-        else []
-    )
+    urls = [url for path in paths for url in _shown(snapshot, path)]
     return DayEntry(
         day=day,
         paths=paths,
@@ -88,6 +99,57 @@ def _entry(
         reason=reason,
         urls=urls,
     )
+
+
+def _kinds(paths: list[str]) -> str:
+    """What files are, in words: "a PDF", "images", "a PDF and images", "files hdoc does not read"."""
+    suffixes = [PurePosixPath(path).suffix.lower() for path in paths]
+    pdfs = suffixes.count(".pdf")
+    kinds = ["a PDF" if pdfs == 1 else "PDFs"] if pdfs else []
+    if any(suffix in _IMAGES for suffix in suffixes):
+        kinds.append("images")
+    if any(suffix != ".pdf" and suffix not in _IMAGES for suffix in suffixes):
+        kinds.append("files hdoc does not read")
+    return " and ".join(kinds)
+
+
+def _names(paths: list[str], shown: int = 3) -> str:
+    names = [PurePosixPath(path).name for path in paths]
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def _unread_entries(snapshot: Snapshot, entered: set[int], table: dict[int, str]) -> list[DayEntry]:
+    """The days with no entry to read, and why: only a PDF or images, or only a row of the README's
+    table (docs/journey-rules.md, 1)."""
+    unread: dict[int, list[str]] = defaultdict(list)
+    for path in snapshot.unread:
+        day = unread_day_of(path)
+        if day is not None and day not in entered:
+            unread[day].append(path)
+    entries = [
+        DayEntry(
+            day=day,
+            paths=paths,
+            counts=False,
+            reason=NOT_READ.format(kinds=_kinds(paths), names=_names(paths)),
+            urls=[url for path in paths for url in _shown(snapshot, path)],
+        )
+        for day, paths in unread.items()
+    ]
+    for day, link in table.items():
+        if day not in entered and day not in unread:
+            host = link.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+            entries.append(
+                DayEntry(
+                    day=day,
+                    paths=[snapshot.readme_path],
+                    counts=False,
+                    reason=TABLE_ROW.format(host=host),
+                    urls=_shown(snapshot, snapshot.readme_path),
+                )
+            )
+    return entries
 
 
 def read_journey(
@@ -108,6 +170,9 @@ def read_journey(
         for day, paths in sorted(places.items())
     ]
     checklist = read_checklist(snapshot.readme)
+    entries = sorted(
+        [*entries, *_unread_entries(snapshot, set(places), checklist.table)], key=lambda entry: entry.day
+    )
     titles = {entry.day: entry.title or checklist.titles.get(entry.day) for entry in entries}
     entries = [entry.model_copy(update={"title": titles[entry.day]}) for entry in entries]
     counted_days = {entry.day for entry in entries if entry.counts and entry.date is not None}

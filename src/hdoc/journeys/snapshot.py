@@ -29,6 +29,10 @@ class Snapshot:
     created_at: datetime | None = None  # when the repository was created, if the source knows
     default_branch: str = "main"
     web_url: str | None = None  # where a file is shown: f"{web_url}/blob/{branch}/{path}"
+    readme_path: str = "README.md"  # the README's own name at the head, when there is one
+    # Files at the head that sit where a day's entry would but are not read (a PDF, images): names
+    # only, so that a day with nothing else can say why it does not count (places.unread_day_of).
+    unread: tuple[str, ...] = ()
 
 
 def blob_id(text: str) -> str:

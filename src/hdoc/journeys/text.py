@@ -63,11 +63,19 @@ def _is_own(line: str) -> bool:
     return not (rest.rstrip().endswith(":") and len(_WORD.findall(rest)) <= 3)
 
 
+def is_written_text(content: str) -> bool:
+    """Whether a file is text someone wrote, not a program or binary data: no NUL byte, and no
+    "#!" interpreter line first (a day file without an extension can be a script or a build)."""
+    return "\x00" not in content and not content.lstrip("\ufeff").startswith("#!")
+
+
 def own_lines(markdown: str) -> tuple[str, ...]:
     """The lines the participant wrote: not headings, images, links alone, comments or template text.
 
-    Code in fenced blocks is the participant's own too.
+    Code in fenced blocks is the participant's own too. A script or binary data has none.
     """
+    if not is_written_text(markdown):
+        return ()
     lines: list[str] = []
     in_code = False
     for line in _COMMENT.sub("", markdown).splitlines():
@@ -88,6 +96,8 @@ def links(markdown: str) -> list[str]:
 
 def social_posts(markdown: str) -> tuple[str, ...]:
     """Links to posts on Twitter/X, LinkedIn, Bluesky, Threads or a Mastodon-style instance."""
+    if not is_written_text(markdown):
+        return ()
     return tuple(url for url in links(markdown) if SOCIAL_POST.match(url))
 
 

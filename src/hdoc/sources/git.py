@@ -22,7 +22,7 @@ from dulwich.objects import ObjectID, Tree
 from dulwich.refs import Ref
 from dulwich.repo import Repo
 
-from hdoc.journeys.places import day_of, is_readme
+from hdoc.journeys.places import day_of, is_readme, unread_day_of
 from hdoc.journeys.snapshot import Commit, Snapshot
 
 MAX_COMMITS = 20_000  # far beyond any journey; a repository with more is not read
@@ -38,6 +38,7 @@ class History:
 
     commits: list[Commit]
     readme: tuple[str, str] | None  # (path, blob id)
+    unread: tuple[str, ...] = ()  # files at the head at a day's place that are not read (PDFs, images)
 
     @property
     def blobs(self) -> set[str]:
@@ -83,6 +84,19 @@ class _Trees:
                     files[path] = entry.sha.decode()
             self._seen[key] = files
         return self._seen[key]
+
+    def unread(self, tree_id: ObjectID, folder: str = "") -> list[str]:
+        """The files under a tree that sit at a day's place but are not entries (names only)."""
+        found: list[str] = []
+        tree = self._store[tree_id]
+        assert isinstance(tree, Tree)
+        for entry in tree.iteritems():
+            path = folder + entry.path.decode("utf-8", "replace")
+            if stat.S_ISDIR(entry.mode):
+                found += self.unread(entry.sha, path + "/")
+            elif stat.S_ISREG(entry.mode) and unread_day_of(path) is not None:
+                found.append(path)
+        return found
 
     def readme(self, tree_id: ObjectID) -> tuple[str, str] | None:
         tree = self._store[tree_id]
@@ -137,7 +151,11 @@ def read_history(store: BaseObjectStore, head: ObjectID) -> History:
     ]
     head_commit = store[head]
     assert isinstance(head_commit, GitCommit)
-    return History(commits=commits, readme=trees.readme(head_commit.tree))
+    return History(
+        commits=commits,
+        readme=trees.readme(head_commit.tree),
+        unread=tuple(sorted(trees.unread(head_commit.tree))),
+    )
 
 
 def read_texts(store: BaseObjectStore, blobs: Iterable[str]) -> dict[str, str]:
@@ -162,6 +180,8 @@ def read_snapshot(
         created_at=created_at,
         default_branch=default_branch,
         web_url=web_url,
+        readme_path=history.readme[0] if history.readme else "README.md",
+        unread=history.unread,
     )
 
 
