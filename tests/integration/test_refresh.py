@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hdoc.dal.statistics import StatisticsTable
+from hdoc.dal.statistics import RULES_VERSION, StatisticsTable
 from hdoc.local.fake_github import FakeGitHub
 from hdoc.local.runtime import LocalRuntime
 from hdoc.logic.refresh import JourneyTarget, refresh_journey, refresh_journeys
@@ -253,6 +253,25 @@ def test_a_report_stored_in_an_older_shape_reads_as_none_and_is_read_afresh(gith
     github.reset_counters()
     assert refresh_journey(source(github), statistics, target("ana"), NOW) == "changed"
     assert github.requests["repository"] == 1
+
+
+def test_a_journey_read_under_older_rules_is_read_afresh_with_the_new_ones(github, statistics, runtime):
+    repository = journey("ana/100DaysOfCloud", 3)
+    github.add(repository)
+    refresh_journey(source(github), statistics, target("ana"), NOW)
+    runtime.client("dynamodb").update_item(
+        TableName=runtime.table_name("StatisticsTable"),
+        Key={"pk": {"S": "ana"}, "sk": {"S": "github"}},
+        UpdateExpression="SET rulesVersion = :old",
+        ExpressionAttributeValues={":old": {"N": str(RULES_VERSION - 1)}},
+    )
+    github.reset_counters()
+    # Nothing was pushed: with the same rules this is a free 304; with older ones, a whole read
+    assert refresh_journey(source(github), statistics, target("ana"), NOW) == "changed"
+    assert github.requests["repository"] == 1
+    stored = statistics.get("ana")
+    assert stored is not None
+    assert stored.rules_version == RULES_VERSION
 
 
 def test_a_refresh_overlapping_the_participants_deletion_leaves_no_statistics(github, runtime):

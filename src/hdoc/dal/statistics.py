@@ -30,8 +30,10 @@ from hdoc.models.statistics import JourneyStatus
 GITHUB = "github"
 JOURNEY_KIND = "journey"
 RATE_LIMIT_KEY = {"pk": "source#github", "sk": "rate-limit"}
-# The rules' version: a journey stored under older rules is read afresh, not just re-dated.
-RULES_VERSION = 1
+# The rules' version: a journey stored under older rules is read afresh, not just re-dated. Bump it
+# with any change to what counts. 2: day folders outside Journey/, plain-text day files, entries
+# without an extension, and the reasons for PDF-only and README-table days (docs/journey-rules.md).
+RULES_VERSION = 2
 
 
 def _parse_time(text: str | None) -> datetime | None:

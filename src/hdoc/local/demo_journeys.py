@@ -65,6 +65,20 @@ def _unfinished_day() -> str:
     return template.read_text(encoding="utf-8")
 
 
+# Where a demo participant keeps each day (docs/journey-rules.md, 1): mostly the template's folders,
+# sometimes a folder per day or plain-text day files, as real participants do.
+LAYOUTS = {
+    "template": "Journey/{day:03d}/Readme.md",
+    "day folders": "Day{day:03d}/README.md",
+    "text files": "Days/day{day:03d}.txt",
+}
+
+
+def _layout(participant: Participant) -> str:
+    """The participant's layout, from its own generator (the rest of the demo stays as it was)."""
+    return random.Random(f"{participant.id} layout").choices(list(LAYOUTS.values()), weights=(6, 1, 1))[0]
+
+
 def journey_repository(participant: Participant, rng: random.Random, now: datetime) -> FakeRepository:
     """A journey for `participant`: days since they joined, with gaps, some shared on social media."""
     zone = timezone(timedelta(hours=rng.choice((-5, 0, 1, 2, 5, 8))))
@@ -79,12 +93,14 @@ def journey_repository(participant: Participant, rng: random.Random, now: dateti
     # Its own generator, so the rest of the demo stays as it was: now and then a day is left as the
     # template, which the profile shows as a day that does not count, with the reason.
     unfinished = random.Random(participant.id)
+    layout = _layout(participant)
     for day in range(1, days + 1):
-        readme.append(f"- [x] ☁️ {day} > [Day {day}](Journey/{day:03d}/Readme.md)")
+        path = layout.format(day=day)
+        readme.append(f"- [x] ☁️ {day} > [Day {day}]({path})")
         text = _entry(rng, day, participant.twitter_profile)
         if unfinished.random() < 0.04:
             text = _unfinished_day()
-        files = {f"Journey/{day:03d}/Readme.md": text}
+        files = {path: text}
         files["README.md"] = "\n".join(readme) + "\n"
         if when > now:
             break
