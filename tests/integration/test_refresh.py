@@ -312,3 +312,33 @@ def test_a_journey_is_read_only_when_its_repository_is_the_verified_participants
     assert stored.status == "not-owner"
     assert stored.report is None
     assert "links GitHub again" in (stored.status_detail or "")
+
+
+def test_a_refresh_that_loses_the_race_to_an_earlier_pushs_refresh_reads_again_and_wins(runtime):
+    """Two pushes a second apart: the later push's refresh read first, the earlier one's wrote first.
+    The journey must end as the later push left it (five days), not the earlier (four)."""
+    table = emptied(runtime, "StatisticsTable")
+    with FakeGitHub() as earlier, FakeGitHub() as later:
+        earlier.add(journey("ana/100DaysOfCloud", 3))  # before either push
+        later.add(journey("ana/100DaysOfCloud", 5))  # GitHub as the later push's refresh saw it
+        plain = StatisticsTable(table)
+        refresh_journey(source(earlier), plain, target("ana"), NOW - timedelta(hours=1))
+        first_version = plain.get("ana").version
+
+        class EarlierWritesFirst(StatisticsTable):
+            raced = False
+
+            def save_report(self, **fields):
+                if not self.raced:
+                    self.raced = True
+                    earlier.add(journey("ana/100DaysOfCloud", 4))  # a new head: the earlier push
+                    assert refresh_journey(source(earlier), plain, target("ana"), NOW) == "changed"
+                return super().save_report(**fields)
+
+        assert refresh_journey(source(later), EarlierWritesFirst(table), target("ana"), NOW) == "changed"
+
+    stored = plain.get("ana")
+    assert stored is not None
+    assert stored.report is not None
+    assert stored.report.totals.days_completed == 5
+    assert stored.version == first_version + 2  # the earlier push's write, then the later one's

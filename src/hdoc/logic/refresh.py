@@ -82,14 +82,38 @@ def _known_for(stored: StoredJourney | None, target: JourneyTarget) -> Known | N
     return stored.known
 
 
+# Times a refresh reads again after another refresh of the same journey wrote first.
+RACE_RETRIES = 2
+
+
 def refresh_journey(
     github: GitHubClient, statistics: StatisticsTable, target: JourneyTarget, now: datetime | None = None
 ) -> str:
     """Refresh one journey; the outcome: changed, re-dated, unchanged, superseded, or a failure status.
 
+    Each write is conditional on the version read before fetching. When another refresh of the same
+    journey wrote first (two pushes a second apart), this one reads the journey again, so the last
+    write always comes from the later read: GitHub's head only moves forward. "superseded" is left
+    for a write refused otherwise (the participant was deleted meanwhile), or a race lost every time.
+
     Raises RateLimitedError (nothing stored) when GitHub says to stop.
     """
     now = now or datetime.now(UTC)
+    outcome, expected = _refresh_once(github, statistics, target, now)
+    for _ in range(RACE_RETRIES):
+        if outcome != "superseded":
+            break
+        current = statistics.get(target.pk)
+        if (current.version if current else None) == expected:
+            break  # nobody else wrote: the write was refused for another reason
+        outcome, expected = _refresh_once(github, statistics, target, now)
+    return outcome
+
+
+def _refresh_once(
+    github: GitHubClient, statistics: StatisticsTable, target: JourneyTarget, now: datetime
+) -> tuple[str, int | None]:
+    """One read and conditional write: its outcome, and the version it expected to replace."""
     zone = _zone(target.timezone)
     today = now.astimezone(zone).date()
     stored = statistics.get(target.pk)
@@ -109,14 +133,14 @@ def refresh_journey(
             now=now,
             expected_version=expected,
         )
-        return error.status if written else "superseded"
+        return (error.status if written else "superseded"), expected
     if fetched.snapshot is None:
         # Nothing the rules read changed. A new day can still end a current streak: re-date the report.
         # A source skips only with what we stored.
         assert stored is not None
         assert stored.report is not None
         if stored.report.today == today and stored.status == "ok" and fetched.known == stored.known:
-            return "unchanged"
+            return "unchanged", expected
         report = rescore(stored.report, today)
         outcome = "re-dated"
     else:
@@ -135,7 +159,7 @@ def refresh_journey(
         now=now,
         expected_version=expected,
     )
-    return outcome if written else "superseded"
+    return (outcome if written else "superseded"), expected
 
 
 def refresh_journeys(
