@@ -61,6 +61,11 @@ def _named_day(name: PurePosixPath) -> int | None:
     return int(match[1]) if match else None
 
 
+def _in_templates(parts: tuple[str, ...]) -> bool:
+    """Inside the challenge's Templates/ folder, which holds no one's days."""
+    return any(part.lower() == "templates" for part in parts[:-1])
+
+
 def _folder_day(path: str, parts: tuple[str, ...]) -> tuple[int, bool] | None:
     """The day folder a file is in, if any: (its day, whether the file is directly inside it)."""
     folder = _JOURNEY_FOLDER.search(path)
@@ -76,10 +81,10 @@ def _folder_day(path: str, parts: tuple[str, ...]) -> tuple[int, bool] | None:
 @lru_cache(maxsize=65536)
 def day_of(path: str) -> int | None:
     """The day a file is an entry for, or None if it is not a day entry."""
-    parts = PurePosixPath(path).parts
-    if any(part.lower() == "templates" for part in parts[:-1]):
-        return None
     name = PurePosixPath(path)
+    parts = name.parts
+    if _in_templates(parts):
+        return None
     if _JOURNEY_FOLDER.search(path) is None:
         named = _named_day(name)
         if named is not None:
@@ -104,12 +109,10 @@ def unread_day_of(path: str) -> int | None:
     not count; None for every other file (an entry, an attachment deeper in, anything else)."""
     if day_of(path) is not None:
         return None
-    parts = PurePosixPath(path).parts
-    if any(part.lower() == "templates" for part in parts[:-1]):
-        return None
     name = PurePosixPath(path)
-    if name.name.startswith("."):
-        return None  # a .gitkeep holding a day's place is not a day's file
+    parts = name.parts
+    if _in_templates(parts) or name.name.startswith("."):
+        return None  # nor is a .gitkeep holding a day's place a day's file
     folder = _folder_day(path, parts)
     if folder is not None:
         return folder[0] if folder[1] else None
