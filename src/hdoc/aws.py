@@ -76,6 +76,11 @@ def cloudfront() -> Any:
     return _client("cloudfront", _credentials())
 
 
+def sqs() -> Any:
+    """The SQS client."""
+    return _client("sqs", _credentials())
+
+
 def secretsmanager() -> Any:
     """The Secrets Manager client."""
     return _client("secretsmanager", _credentials())

@@ -31,6 +31,8 @@ class Settings(BaseModel):
     github_oauth_secret: str = Field("", alias="GITHUB_OAUTH_SECRET")
     cursor_key_secret: str = Field("", alias="CURSOR_KEY_SECRET")
     distribution_id: str = Field("", alias="DISTRIBUTION_ID")
+    github_webhook_secret: str = Field("", alias="GITHUB_WEBHOOK_SECRET")
+    push_queue_url: str = Field("", alias="PUSH_QUEUE_URL")
     refresh_page_size: int = Field(1000, alias="REFRESH_PAGE_SIZE", ge=1, le=1000)
     refresh_batch_size: int = Field(50, alias="REFRESH_BATCH_SIZE", ge=1, le=100)
 

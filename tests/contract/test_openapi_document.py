@@ -55,7 +55,8 @@ def test_every_operation_is_documented_with_its_errors(path: str, method: str, o
             continue
         assert response["content"]["application/problem+json"]["schema"] == PROBLEM, status
     signed_in = "security" in operation
-    assert signed_in == ("401" in errors)
+    signed_by_github = path == "/webhooks/github"  # its 401 is a bad signature, not a missing sign-in
+    assert signed_in == ("401" in errors) or (signed_by_github and not signed_in)
     if signed_in:
         assert operation["security"] == [{"cognitoIdToken": []}]
     if "{" in path:

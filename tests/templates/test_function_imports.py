@@ -52,6 +52,8 @@ NOT_ITS_JOB = {
     "ListPageFunction": MARKDOWN + TRACING + ("hdoc.dal.articles",),
     "RefreshBatchFunction": MARKDOWN + TRACING + ("hdoc.dal.articles",),
     "TallyFunction": MARKDOWN + TRACING + ("hdoc.dal.articles",),
+    "WebhooksFunction": GITHUB + MARKDOWN + TRACING + ("hdoc.dal.articles", "hdoc.dal.statistics"),
+    "PushRefreshFunction": MARKDOWN + TRACING + ("hdoc.dal.articles",),
 }
 
 

@@ -29,6 +29,14 @@ MANAGED_POLICY_ACTIONS = {
         "xray:GetSamplingTargets",
         "xray:GetSamplingStatisticSummaries",
     ],
+    "AWSLambdaSQSQueueExecutionRole": [
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ],
     "AWSLambdaDynamoDBExecutionRole": [
         "dynamodb:DescribeStream",
         "dynamodb:GetRecords",

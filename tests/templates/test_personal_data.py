@@ -26,7 +26,7 @@ def test_every_function_logs_to_a_log_group_kept_for_the_parameters_days():
             group = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
             assert groups[group]["Properties"]["RetentionInDays"] == {"Ref": "FunctionLogRetentionDays"}, name
         assert load_template(stack)["Parameters"]["FunctionLogRetentionDays"]["Default"] == 30
-    assert functions == 12
+    assert functions == 14
 
 
 def test_no_function_sends_its_responses_to_x_ray():
@@ -45,7 +45,8 @@ def test_each_secret_is_readable_by_its_own_functions_alone():
     """Every secret has a resource policy denying its value to all but the roles of the functions
     named here, and each of those functions is given the secret's ARN and the right to read it."""
     readers = {
-        "GitHubTokenSecret": ["RefreshBatchFunction"],
+        "GitHubTokenSecret": ["RefreshBatchFunction", "PushRefreshFunction"],
+        "WebhookSecret": ["WebhooksFunction"],
         "GitHubOAuthSecret": ["AccountsFunction"],
         "CursorKeySecret": ["ParticipantsFunction", "ArticlesFunction"],
     }

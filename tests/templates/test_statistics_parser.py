@@ -137,17 +137,23 @@ def test_the_schedule_starts_a_run_with_the_input_the_code_expects():
 
 def test_alarms_watch_failed_runs_the_failure_queue_and_the_calculators_errors():
     alarms = resources(ROOT / "stacks" / "stats.yaml", "AWS::CloudWatch::Alarm").values()
-    watched = {
-        (alarm["Properties"]["Namespace"], alarm["Properties"]["MetricName"]): alarm["Properties"][
-            "Dimensions"
-        ][0]
+    watched = [
+        (
+            alarm["Properties"]["Namespace"],
+            alarm["Properties"]["MetricName"],
+            alarm["Properties"]["Dimensions"][0]["Value"],
+        )
         for alarm in alarms
-    }
-    assert watched[("AWS/States", "ExecutionsFailed")]["Value"] == {"Ref": "StatisticsParser"}
-    assert watched[("AWS/SQS", "ApproximateNumberOfMessagesVisible")]["Value"] == {
-        "Fn::GetAtt": ["ScoreCalculatorFailures", "QueueName"]
-    }
-    assert watched[("AWS/Lambda", "Errors")]["Value"] == {"Ref": "ScoreCalculatorFunction"}
+    ]
+    assert ("AWS/States", "ExecutionsFailed", {"Ref": "StatisticsParser"}) in watched
+    for queue in ("ScoreCalculatorFailures", "PushQueueFailures"):
+        assert (
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            {"Fn::GetAtt": [queue, "QueueName"]},
+        ) in watched
+    for function in ("ScoreCalculatorFunction", "PushRefreshFunction"):
+        assert ("AWS/Lambda", "Errors", {"Ref": function}) in watched
     calculator = resources(ROOT / "stacks" / "stats.yaml")["ScoreCalculatorFunction"]["Properties"]
     source = calculator["Events"]["StatisticsChanges"]["Properties"]
     assert source["DestinationConfig"]["OnFailure"]["Destination"] == {

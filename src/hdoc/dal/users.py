@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from hdoc.dal.accounts import AccountRecords
 from hdoc.dal.dynamo import Update, condition_failed, key_equals, timestamp
+from hdoc.dal.github_app import GitHubAppRecords
 from hdoc.dal.github_links import GitHubLinkRecords
 from hdoc.dal.user_items import (
     BY_USERNAME_INDEX,
@@ -54,7 +55,7 @@ def _standing_fields(standing: Standing) -> dict[str, Any]:
     return fields
 
 
-class UsersTable(AccountRecords, GitHubLinkRecords):
+class UsersTable(AccountRecords, GitHubLinkRecords, GitHubAppRecords):
     """Reads and writes participants in the USERS table."""
 
     def get(self, pk: str) -> ParticipantRecord | None:

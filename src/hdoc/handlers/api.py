@@ -259,7 +259,7 @@ def _early_problem(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any]
     stack puts OpenAPIRequestValidationMiddleware first), and no middleware runs for an unknown route.
     """
     if _body_size(event) > max_body_bytes:
-        return _problem_result(
+        return problem_result(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             "payload-too-large",
             f"The request body is over {max_body_bytes // 1024} KB; send at most {max_body_bytes} bytes.",
@@ -268,7 +268,7 @@ def _early_problem(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any]
         try:
             base64.b64decode(event["body"]).decode("utf-8")
         except (ValueError, UnicodeDecodeError):
-            return _problem_result(
+            return problem_result(
                 HTTPStatus.BAD_REQUEST,
                 "invalid-request",
                 "The body is not UTF-8 text; send JSON encoded as UTF-8.",
@@ -277,13 +277,13 @@ def _early_problem(event: dict[str, Any], max_body_bytes: int) -> dict[str, Any]
     # Only application/json: the request validation parses no other type (a +json one reached the
     # route unparsed), and no route takes a JSON merge patch or the like.
     if event.get("body") and content_type and content_type != "application/json":
-        return _problem_result(
+        return problem_result(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             f"The body is {content_type}; send JSON with 'Content-Type: application/json'.",
         )
     if event.get("body") and _too_deep(_body_text(event)):
-        return _problem_result(
+        return problem_result(
             HTTPStatus.BAD_REQUEST,
             "invalid-request",
             f"The body's JSON is nested over {MAX_JSON_DEPTH} levels deep; no request needs more than a few.",
@@ -316,7 +316,7 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
-def _problem_result(status: HTTPStatus, kind: str, detail: str) -> dict[str, Any]:
+def problem_result(status: HTTPStatus, kind: str, detail: str) -> dict[str, Any]:
     body = problem_of(status.value, status.phrase, kind, detail)
     return {
         "statusCode": body.status,

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Tag
 
 from hdoc import __version__
-from hdoc.handlers import accounts, article_writes, articles, participants
+from hdoc.handlers import accounts, article_writes, articles, participants, webhooks
 from hdoc.handlers.api import build_resolver, lambda_handler_for
 from hdoc.handlers.caching import PUBLIC_ROUTES
 
@@ -20,6 +20,7 @@ API_ROUTERS: tuple[Router, ...] = (
     accounts.router,
     articles.router,
     article_writes.router,
+    webhooks.router,
 )
 
 DESCRIPTION = (
@@ -51,6 +52,10 @@ TAGS = [
     Tag(
         name="articles",
         description="Articles and tags (reading is public; writing is signed in), and the Atom feed",
+    ),
+    Tag(
+        name="webhooks",
+        description="GitHub's deliveries to the hdoc GitHub App, signed with its webhook secret",
     ),
 ]
 SECURITY_SCHEMES = {

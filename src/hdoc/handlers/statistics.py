@@ -13,28 +13,15 @@ from typing import Any
 from aws_lambda_powertools.metrics import Metrics, MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from hdoc import aws
+from hdoc.handlers.journey_reading import github, journey_target
 from hdoc.handlers.tables import statistics_table, users_table
-from hdoc.logic.refresh import JourneyTarget, refresh_journeys
+from hdoc.logic.refresh import refresh_journeys
 from hdoc.models.usernames import is_valid_username, username_key
 from hdoc.observability import logger
-from hdoc.settings import from_settings, requires, settings
-from hdoc.sources.github import GitHubClient
+from hdoc.settings import requires, settings
 
 # Journeys refreshed, by outcome: the only function that publishes metrics.
 metrics = Metrics()
-
-
-def github_token() -> str:
-    """The GitHub token from Secrets Manager (cached for a few minutes): the secret's text, or its
-    "token" field when it holds JSON."""
-    return aws.secret_text(settings().github_token_secret, "token")
-
-
-@from_settings
-def github() -> GitHubClient:
-    """The GitHub API at the configured URL (github.com by default)."""
-    return GitHubClient(github_token, settings().github_api_url)
 
 
 def batches(usernames: list[str], size: int) -> list[list[str]]:
@@ -66,15 +53,7 @@ def refresh_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, An
     """Refresh the journeys of a batch of participants; counts of what happened."""
     pks = [username_key(name) for name in event.get("usernames", []) if isinstance(name, str)]
     profiles = users_table().get_profiles(pks)
-    targets = [
-        JourneyTarget(
-            record.profile.id,
-            record.profile.journey_repo,
-            record.profile.timezone,
-            github_id=record.github_id if record.profile.verified else None,
-        )
-        for record in profiles
-    ]
+    targets = [journey_target(record) for record in profiles]
     # Stop a minute before Lambda's timeout: what is left waits for the next run.
     tally = refresh_journeys(
         github(),

@@ -32,7 +32,13 @@ from hdoc.local.policies import Request, decide
 _original_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
 
 # The IAM action of an API operation, where the two are not spelled the same.
-_ACTION_NAMES = {("lambda", "Invoke"): "InvokeFunction"}
+_ACTION_NAMES = {
+    ("lambda", "Invoke"): "InvokeFunction",
+    # SQS's batch operations are authorized as the one-message action
+    ("sqs", "SendMessageBatch"): "SendMessage",
+    ("sqs", "DeleteMessageBatch"): "DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
+}
 _XML_SERVICES = frozenset({"cloudfront"})  # the services called here whose errors are XML
 _SIGNING_TO_IAM = {"monitoring": "cloudwatch", "execute-api": "execute-api"}
 _TRANSACT_ACTIONS = {
@@ -146,7 +152,7 @@ class Enforcer:
             return [(f"cognito-idp:{operation}", _arn("cognito-idp", f"userpool/{body['UserPoolId']}"))]
         if service == "sqs" and "QueueUrl" in body:
             queue = urlsplit(body["QueueUrl"]).path.rstrip("/").rsplit("/", 1)[-1]
-            return [(f"sqs:{operation}", _arn("sqs", queue))]
+            return [(f"sqs:{_ACTION_NAMES.get((service, operation), operation)}", _arn("sqs", queue))]
         if service == "cloudfront" and "/distribution/" in path:
             distribution = path.split("/distribution/", 1)[1].split("/", 1)[0]
             return [

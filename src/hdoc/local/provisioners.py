@@ -104,6 +104,8 @@ def _provision_function(stack: LocalStack, logical_id: str, properties: dict[str
     for event in function.events.values():
         if event.get("Type") == "DynamoDB":
             stack.runtime.stream_events.append((function, stack.evaluator.evaluate(event["Properties"])))
+        if event.get("Type") == "SQS":
+            stack.runtime.queue_events.append((function, stack.evaluator.evaluate(event["Properties"])))
         if event.get("Type") == "Api":
             event_properties = stack.evaluator.evaluate(event["Properties"])
             stage = stack.evaluator.parameters.get("Stage", stack.runtime.stage)
@@ -158,6 +160,8 @@ def _provision_queue(stack: LocalStack, logical_id: str, properties: dict[str, A
     }
     if declared.get("FifoQueue"):
         name, attributes["FifoQueue"] = f"{name}.fifo", "true"
+    if declared.get("RedrivePolicy"):
+        attributes["RedrivePolicy"] = json.dumps(declared["RedrivePolicy"])
     url = stack.runtime.client("sqs").create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
     arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
     return Provisioned(ref=url, attributes={"Arn": arn, "QueueName": name, "QueueUrl": url})

@@ -27,9 +27,11 @@ from hdoc.local.functions import LocalFunction, Route, stamp_function_context
 from hdoc.local.iam import Credentials, LocalIam, lambda_variables, pipeline_boundary
 from hdoc.local.metering import RequestStats, count_dynamodb_reads, measuring
 from hdoc.local.provisioners import provisioner
+from hdoc.local.queues import QueueSubscription
 from hdoc.local.stacks import LocalStack, Provisioned, Provisioner, default_template, physical_name
-from hdoc.local.streams import StreamPoller, StreamSubscription
+from hdoc.local.streams import StreamPoller, StreamSubscription, Subscription
 from hdoc.settings import ExecutionEnvironment
+from hdoc.settings import reset as reset_settings
 
 # What the local runtime changes in the environment of the functions it runs, whatever the template.
 LOCAL_ENVIRONMENT = {
@@ -85,7 +87,8 @@ class LocalRuntime:
         self.schedules: list[tuple[str, dict[str, Any], str]] = []
         self._running_schedules: list[Any] = []
         self.stream_events: list[tuple[LocalFunction, dict[str, Any]]] = []
-        self.subscriptions: list[StreamSubscription] = []
+        self.queue_events: list[tuple[LocalFunction, dict[str, Any]]] = []
+        self.subscriptions: list[Subscription] = []  # the streams' event sources, then the queues'
         self._poller: StreamPoller | None = None
         self.functions: list[LocalFunction] = []
         self.routes: list[Route] = []
@@ -144,7 +147,7 @@ class LocalRuntime:
         self.root = LocalStack(self, self.stack_name, self.template, self.parameters)
         self.root.provision_all()
         self._set_environment(self._functions_environment())
-        self._forget_cached_settings()
+        reset_settings()
         aws.add_session_hook(count_dynamodb_reads)
         from hdoc.observability import logger
 
@@ -200,6 +203,10 @@ class LocalRuntime:
                     send,
                 )
             )
+        for function, properties in self.queue_events:
+            sqs = self.client("sqs", credentials=self._event_source_credentials(function))
+            mapping = QueueSubscription.from_event(function, properties, sqs, self.queue_url)
+            self.subscriptions.append(mapping)
         if self.poll_streams:
             self._poller = StreamPoller(self.subscriptions)
             self._poller.start()
@@ -212,7 +219,7 @@ class LocalRuntime:
         raise KeyError(f"no function has the ARN {arn}")
 
     def deliver_streams(self, rounds: int = 10) -> int:
-        """Deliver every pending stream record now, including records written while delivering."""
+        """Deliver every pending stream record and queue message now, and what they lead to."""
         delivered = 0
         for _ in range(rounds):
             handled = sum(subscription.deliver_pending() for subscription in self.subscriptions)
@@ -276,10 +283,12 @@ class LocalRuntime:
     ) -> None:
         """Send a JSON message to the queue with this ARN (an on-failure destination), with
         `credentials` (Lambda sends with the function's role, which needs only sqs:SendMessage)."""
-        queue_name = queue_arn.rsplit(":", 1)[-1]
-        queue_url = self.client("sqs").get_queue_url(QueueName=queue_name)["QueueUrl"]
         sqs = self.client("sqs", credentials=credentials)
-        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
+        sqs.send_message(QueueUrl=self.queue_url(queue_arn), MessageBody=json.dumps(message))
+
+    def queue_url(self, queue_arn: str) -> str:
+        """The URL of the queue with this ARN."""
+        return str(self.client("sqs").get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])["QueueUrl"])
 
     def stop(self) -> None:
         """Stop the embedded AWS and restore the environment as it was."""
@@ -311,7 +320,7 @@ class LocalRuntime:
                 os.environ[name] = value
         self._saved_environment.clear()
         aws.reset()
-        self._forget_cached_settings()
+        reset_settings()
 
     def __enter__(self) -> LocalRuntime:
         return self.start()
@@ -326,12 +335,6 @@ class LocalRuntime:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-    @staticmethod
-    def _forget_cached_settings() -> None:
-        from hdoc import settings
-
-        settings.reset()
 
     def _functions_environment(self) -> dict[str, str | None]:
         # Functions run in this one process, so they share one environment. Two functions that give

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger("hdoc-local")
 
@@ -221,10 +221,18 @@ class StreamSubscription:
             )
 
 
+class Subscription(Protocol):
+    """An event source mapping: a stream's (StreamSubscription) or a queue's (queues.QueueSubscription)."""
+
+    function_name: str
+
+    def deliver_pending(self) -> int: ...
+
+
 class StreamPoller:
     """Delivers every subscription's new records in a background thread until stopped."""
 
-    def __init__(self, subscriptions: list[StreamSubscription], interval_seconds: float = 0.25) -> None:
+    def __init__(self, subscriptions: list[Subscription], interval_seconds: float = 0.25) -> None:
         self.subscriptions = subscriptions
         self.interval_seconds = interval_seconds
         self._stop = threading.Event()
